@@ -1,0 +1,2 @@
+//! The `berth` command line: parses arguments, calls the crates, prints.
+fn main() {}
