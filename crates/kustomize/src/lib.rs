@@ -4,4 +4,13 @@
 //! All file access goes through [`fs::FileSystem`], so the engine runs the
 //! same on disk, in memory (tests, fuzzing) or on any other tree.
 
+pub mod error;
+pub mod fieldspec;
+pub mod fs;
+pub mod kustomization;
+pub mod loader;
+pub mod plugins;
+pub mod resource;
 pub mod yaml;
+
+pub use error::{Error, Result};
