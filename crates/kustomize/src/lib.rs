@@ -11,6 +11,8 @@ pub mod kustomization;
 pub mod loader;
 pub mod plugins;
 pub mod resource;
+pub mod select;
+pub mod vars;
 pub mod yaml;
 
 pub use error::{Error, Result};

@@ -7,6 +7,8 @@
 //! implementation: [`load_transformer`] and [`load_generator`] dispatch on
 //! the configuration's `kind`.
 
+pub mod replacements;
+
 use crate::error::{Error, Result};
 use crate::fieldspec::TransformerConfig;
 use crate::loader::Loader;
