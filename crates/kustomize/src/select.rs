@@ -51,8 +51,12 @@ pub struct CompiledSelector {
 impl CompiledSelector {
     pub fn new(selector: &Selector) -> Result<Self> {
         let regex = |field: &str, pattern: &str| -> Result<Option<Regex>> {
-            anchored_regex(pattern)
-                .map_err(|e| Error::msg(format!("invalid {field} regular expression in selector {}: {e}", describe(selector))))
+            anchored_regex(pattern).map_err(|e| {
+                Error::msg(format!(
+                    "invalid {field} regular expression in selector {}: {e}",
+                    describe(selector)
+                ))
+            })
         };
         Ok(CompiledSelector {
             group: regex("group", &selector.group)?,
@@ -82,7 +86,10 @@ impl CompiledSelector {
     fn namespace_matches(&self, original: &ResId, current: &ResId) -> bool {
         match &self.namespace {
             None => true,
-            Some(re) => re.is_match(go_effective_namespace(original)) || re.is_match(go_effective_namespace(current)),
+            Some(re) => {
+                re.is_match(go_effective_namespace(original))
+                    || re.is_match(go_effective_namespace(current))
+            }
         }
     }
 
@@ -121,7 +128,13 @@ fn anchored_regex(pattern: &str) -> std::result::Result<Option<Regex>, regex::Er
 /// The selector as kustomize prints it (`Selector.String`):
 /// `Kind.version.group/name.namespace:a=<annotations>:l=<labels>`.
 pub fn describe(selector: &Selector) -> String {
-    let or = |s: &str, placeholder: &'static str| if s.is_empty() { placeholder.to_owned() } else { s.to_owned() };
+    let or = |s: &str, placeholder: &'static str| {
+        if s.is_empty() {
+            placeholder.to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
     format!(
         "{}.{}.{}/{}.{}:a={}:l={}",
         or(&selector.kind, "[noKind]"),
@@ -296,7 +309,10 @@ fn lex(s: &str) -> Vec<(Token, String)> {
                     pos = end;
                     out.push((tok, s[start..end].to_owned()));
                 }
-                None => out.push((Token::Error, format!("error expected: keyword found '{}'", &s[start..pos]))),
+                None => out.push((
+                    Token::Error,
+                    format!("error expected: keyword found '{}'", &s[start..pos]),
+                )),
             }
         } else {
             let start = pos;
@@ -358,14 +374,20 @@ impl Parser {
                         Token::Comma => {
                             let (t2, l2) = self.lookahead(Context::Values);
                             if t2 != Token::Identifier && t2 != Token::DoesNotExist {
-                                return Err(format!("found '{l2}', expected: identifier after ','"));
+                                return Err(format!(
+                                    "found '{l2}', expected: identifier after ','"
+                                ));
                             }
                         }
                         _ => return Err(format!("found '{l}', expected: ',' or 'end of string'")),
                     }
                 }
                 Token::End => return Ok(requirements),
-                _ => return Err(format!("found '{lit}', expected: !, identifier, or 'end of string'")),
+                _ => {
+                    return Err(format!(
+                        "found '{lit}', expected: !, identifier, or 'end of string'"
+                    ))
+                }
             }
         }
     }
@@ -383,7 +405,9 @@ impl Parser {
         new_requirement(key, op, values)
     }
 
-    fn parse_key_and_infer_operator(&mut self) -> std::result::Result<(String, Option<Operator>), String> {
+    fn parse_key_and_infer_operator(
+        &mut self,
+    ) -> std::result::Result<(String, Option<Operator>), String> {
         let (mut tok, mut lit) = self.consume(Context::Values);
         let mut negated = false;
         if tok == Token::DoesNotExist {
@@ -414,7 +438,11 @@ impl Parser {
             Token::LessThan => Operator::LessThan,
             Token::NotIn => Operator::NotIn,
             Token::NotEquals => Operator::NotEquals,
-            _ => return Err(format!("found '{lit}', expected: '=', '!=', '==', 'in', notin'")),
+            _ => {
+                return Err(format!(
+                    "found '{lit}', expected: '=', '!=', '==', 'in', notin'"
+                ))
+            }
         })
     }
 
@@ -495,7 +523,11 @@ impl Parser {
     }
 }
 
-fn new_requirement(key: String, op: Operator, values: Vec<String>) -> std::result::Result<Requirement, String> {
+fn new_requirement(
+    key: String,
+    op: Operator,
+    values: Vec<String>,
+) -> std::result::Result<Requirement, String> {
     validate_label_key(&key)?;
     match op {
         Operator::In | Operator::NotIn if values.is_empty() => {
@@ -524,12 +556,16 @@ const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 const QUALIFIED_NAME_ERR: &str =
     "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const LABEL_VALUE_ERR: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const DNS1123_SUBDOMAIN_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1123_SUBDOMAIN_FMT: &str =
+    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 const DNS1123_SUBDOMAIN_ERR: &str = "a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
 fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
     let examples: Vec<String> = examples.iter().map(|e| format!("'{e}', ")).collect();
-    format!("{msg} (e.g. {}regex used for validation is '{fmt}')", examples.join("or "))
+    format!(
+        "{msg} (e.g. {}regex used for validation is '{fmt}')",
+        examples.join("or ")
+    )
 }
 
 /// `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`
@@ -538,7 +574,8 @@ fn is_qualified_name_part(s: &str) -> bool {
     !b.is_empty()
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 fn is_dns1123_subdomain(s: &str) -> bool {
@@ -548,7 +585,8 @@ fn is_dns1123_subdomain(s: &str) -> bool {
             !b.is_empty()
                 && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
                 && (b[b.len() - 1].is_ascii_lowercase() || b[b.len() - 1].is_ascii_digit())
-                && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+                && b.iter()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         })
 }
 
@@ -568,7 +606,11 @@ fn validate_label_key(key: &str) -> std::result::Result<(), String> {
                 if !is_dns1123_subdomain(prefix) {
                     errs.push(format!(
                         "prefix part {}",
-                        regex_error(DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, &["example.com"])
+                        regex_error(
+                            DNS1123_SUBDOMAIN_ERR,
+                            DNS1123_SUBDOMAIN_FMT,
+                            &["example.com"]
+                        )
                     ));
                 }
             }
@@ -590,7 +632,11 @@ fn validate_label_key(key: &str) -> std::result::Result<(), String> {
     if !is_qualified_name_part(name) {
         errs.push(format!(
             "name part {}",
-            regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+            regex_error(
+                QUALIFIED_NAME_ERR,
+                QUALIFIED_NAME_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
         ));
     }
     if errs.is_empty() {
@@ -616,7 +662,10 @@ fn validate_label_value(key: &str, value: &str) -> std::result::Result<(), Strin
     if errs.is_empty() {
         Ok(())
     } else {
-        Err(format!("invalid label value: \"{value}\": at key: \"{key}\": {}", errs.join("; ")))
+        Err(format!(
+            "invalid label value: \"{value}\": at key: \"{key}\": {}",
+            errs.join("; ")
+        ))
     }
 }
 
@@ -647,7 +696,9 @@ mod tests {
         m.resources.push(res(
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: web-svc\n  namespace: prod\n  annotations: {team: a}\n",
         ));
-        m.resources.push(res("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n"));
+        m.resources.push(res(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n",
+        ));
         m
     }
 
@@ -657,8 +708,14 @@ mod tests {
         assert_eq!(select(&sel("kind: Deployment"), &m).unwrap(), [0]);
         assert_eq!(select(&sel("name: web"), &m).unwrap(), [0]);
         assert_eq!(select(&sel("name: web.*"), &m).unwrap(), [0, 1]);
-        assert_eq!(select(&sel("kind: Deploy"), &m).unwrap(), Vec::<usize>::new());
-        assert_eq!(select(&sel("kind: Deployment|Service"), &m).unwrap(), [0, 1]);
+        assert_eq!(
+            select(&sel("kind: Deploy"), &m).unwrap(),
+            Vec::<usize>::new()
+        );
+        assert_eq!(
+            select(&sel("kind: Deployment|Service"), &m).unwrap(),
+            [0, 1]
+        );
         assert_eq!(select(&sel("group: apps"), &m).unwrap(), [0]);
         assert_eq!(select(&sel("version: v1"), &m).unwrap(), [0, 1, 2]);
     }
@@ -671,7 +728,10 @@ mod tests {
         // Cluster-scoped objects have no namespace to match.
         assert_eq!(select(&sel("namespace: .*"), &m).unwrap(), [0, 1, 2]);
         assert_eq!(select(&sel("namespace: '[a-z]+'"), &m).unwrap(), [0, 1]);
-        assert_eq!(select(&sel("{kind: Namespace, namespace: default}"), &m).unwrap(), Vec::<usize>::new());
+        assert_eq!(
+            select(&sel("{kind: Namespace, namespace: default}"), &m).unwrap(),
+            Vec::<usize>::new()
+        );
     }
 
     #[test]
@@ -687,16 +747,27 @@ mod tests {
     fn label_and_annotation_selectors() {
         let m = sample();
         assert_eq!(select(&sel("labelSelector: app=web"), &m).unwrap(), [0]);
-        assert_eq!(select(&sel("labelSelector: 'app in (x, web),tier'"), &m).unwrap(), [0]);
+        assert_eq!(
+            select(&sel("labelSelector: 'app in (x, web),tier'"), &m).unwrap(),
+            [0]
+        );
         assert_eq!(select(&sel("labelSelector: '!app'"), &m).unwrap(), [1, 2]);
         assert_eq!(select(&sel("labelSelector: app!=web"), &m).unwrap(), [1, 2]);
-        assert_eq!(select(&sel("annotationSelector: team==a"), &m).unwrap(), [1]);
+        assert_eq!(
+            select(&sel("annotationSelector: team==a"), &m).unwrap(),
+            [1]
+        );
     }
 
     #[test]
     fn bad_regex_names_the_selector() {
-        let err = select(&sel("name: 'web('"), &sample()).unwrap_err().to_string();
-        assert!(err.contains("[noKind].[noVer].[noGrp]/web(.[noNs]"), "{err}");
+        let err = select(&sel("name: 'web('"), &sample())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("[noKind].[noVer].[noGrp]/web(.[noNs]"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -726,10 +797,18 @@ mod tests {
     fn label_selector_errors_read_like_kubernetes() {
         let err = |e: &str| LabelSelector::parse(e).unwrap_err().to_string();
         assert_eq!(err("a=b,"), "found '', expected: identifier after ','");
-        assert_eq!(err("a in x"), "unable to parse requirement: found 'x' expected: '('");
-        assert_eq!(err("=b"), "found '=', expected: !, identifier, or 'end of string'");
+        assert_eq!(
+            err("a in x"),
+            "unable to parse requirement: found 'x' expected: '('"
+        );
+        assert_eq!(
+            err("=b"),
+            "found '=', expected: !, identifier, or 'end of string'"
+        );
         assert!(err("a=b c").starts_with("found 'c', expected: ',' or 'end of string'"));
-        assert!(err("-a=b").starts_with("unable to parse requirement: invalid label key \"-a\": name part must consist of"));
+        assert!(err("-a=b").starts_with(
+            "unable to parse requirement: invalid label key \"-a\": name part must consist of"
+        ));
         assert!(err("a=b%").contains("invalid label value: \"b%\": at key: \"a\""));
     }
 

@@ -57,7 +57,10 @@ impl VarSet {
     /// `apiVersion`; a name already present is an error.
     pub fn merge(&mut self, var: &Var) -> Result<()> {
         if self.vars.contains_key(&var.name) {
-            return Err(Error::msg(format!("var '{}' already encountered", var.name)));
+            return Err(Error::msg(format!(
+                "var '{}' already encountered",
+                var.name
+            )));
         }
         self.vars.insert(var.name.clone(), defaulted(var));
         Ok(())
@@ -109,7 +112,12 @@ fn objref_gvk(var: &Var) -> Gvk {
 /// and group only (its embedded `Gvk.String` wins), e.g.
 /// `{POD Pod.v1.[noGrp] {metadata.name}}`.
 pub fn go_var_string(var: &Var) -> String {
-    format!("{{{} {} {{{}}}}}", var.name, go_gvk_string(&objref_gvk_raw(var)), var.fieldref.field_path)
+    format!(
+        "{{{} {} {{{}}}}}",
+        var.name,
+        go_gvk_string(&objref_gvk_raw(var)),
+        var.fieldref.field_path
+    )
 }
 
 /// The objref's group/version/kind as stored (before defaulting).
@@ -118,8 +126,19 @@ fn objref_gvk_raw(var: &Var) -> Gvk {
 }
 
 fn go_gvk_string(gvk: &Gvk) -> String {
-    let or = |s: &str, p: &'static str| if s.is_empty() { p.to_owned() } else { s.to_owned() };
-    format!("{}.{}.{}", or(&gvk.kind, "[noKind]"), or(&gvk.version, "[noVer]"), or(&gvk.group, "[noGrp]"))
+    let or = |s: &str, p: &'static str| {
+        if s.is_empty() {
+            p.to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    format!(
+        "{}.{}.{}",
+        or(&gvk.kind, "[noKind]"),
+        or(&gvk.version, "[noVer]"),
+        or(&gvk.group, "[noGrp]")
+    )
 }
 
 /// Kustomize's `ResAccumulator.MergeVars` (with the `merging vars [...]`
@@ -156,7 +175,9 @@ fn merge_vars_unwrapped(resources: &mut ResMap, set: &mut VarSet, incoming: &[Va
             .collect();
         match matched.as_slice() {
             [] => {}
-            [only] => resources.resources[*only].ref_var_names.push(var.name.clone()),
+            [only] => resources.resources[*only]
+                .ref_var_names
+                .push(var.name.clone()),
             many => {
                 let mut shown = var.clone();
                 shown.objref.group = gvk.group.clone();
@@ -174,7 +195,11 @@ fn merge_vars_unwrapped(resources: &mut ResMap, set: &mut VarSet, incoming: &[Va
 
 /// Replaces `$(VAR)` references in the `var_reference` fields of every
 /// resource with the vars' values.
-pub fn resolve_vars(resources: &mut ResMap, vars: &VarSet, var_reference: &[FieldSpec]) -> Result<()> {
+pub fn resolve_vars(
+    resources: &mut ResMap,
+    vars: &VarSet,
+    var_reference: &[FieldSpec],
+) -> Result<()> {
     resolve_vars_reporting_unused(resources, vars, var_reference).map(|_| ())
 }
 
@@ -202,12 +227,20 @@ pub fn resolve_vars_reporting_unused(
             }
             let path = split_field_path(&spec.path);
             if let Err(e) = walk(&mut resource.node, &path, &mut expander) {
-                outcome = Err(Error::msg(format!("considering field '{}' of object {}: {e}", spec.path, resource.id())));
+                outcome = Err(Error::msg(format!(
+                    "considering field '{}' of object {}: {e}",
+                    spec.path,
+                    resource.id()
+                )));
                 break 'resources;
             }
         }
     }
-    let unused = values.keys().filter(|name| !expander.counts.contains_key(*name)).cloned().collect();
+    let unused = values
+        .keys()
+        .filter(|name| !expander.counts.contains_key(*name))
+        .cloned()
+        .collect();
     outcome.map(|()| unused)
 }
 
@@ -259,14 +292,20 @@ impl VarValue {
 fn var_values(resources: &ResMap, vars: &VarSet) -> Result<BTreeMap<String, VarValue>> {
     let mut values = BTreeMap::new();
     for var in vars.iter() {
-        let Some(resource) = resources.iter().find(|r| r.ref_var_names.iter().any(|n| n == &var.name)) else {
+        let Some(resource) = resources
+            .iter()
+            .find(|r| r.ref_var_names.iter().any(|n| n == &var.name))
+        else {
             return Err(Error::msg(format!(
                 "var '{}' cannot be mapped to a field in the set of known resources",
                 go_var_string(var)
             )));
         };
         let value = field_value(&resource.node, &var.fieldref.field_path).ok_or_else(|| {
-            Error::msg(format!("field specified in var '{}' not found in corresponding resource", go_var_string(var)))
+            Error::msg(format!(
+                "field specified in var '{}' not found in corresponding resource",
+                go_var_string(var)
+            ))
         })?;
         values.insert(var.name.clone(), value);
     }
@@ -349,7 +388,11 @@ fn go_format_float_g(f: f64) -> String {
         let shortest = format!("{f}");
         // `%g` switches to an exponent at 1e+06 when the digits would
         // need trailing zeros to reach the decimal point.
-        let digits = shortest.trim_start_matches('-').replace('.', "").trim_matches('0').len();
+        let digits = shortest
+            .trim_start_matches('-')
+            .replace('.', "")
+            .trim_matches('0')
+            .len();
         if exp >= 6 && exp as usize >= digits.max(1) {
             return go_exponent(f);
         }
@@ -401,7 +444,11 @@ fn split_field_path(path: &str) -> Vec<String> {
 
 /// Visits the field at `path`, descending into every element of the lists
 /// met on the way (field-spec paths do not name list positions).
-fn walk(node: &mut Node, path: &[String], expander: &mut Expander<'_>) -> std::result::Result<(), String> {
+fn walk(
+    node: &mut Node,
+    path: &[String],
+    expander: &mut Expander<'_>,
+) -> std::result::Result<(), String> {
     let Some((first, rest)) = path.split_first() else {
         return expander.expand_field(node);
     };
@@ -409,7 +456,8 @@ fn walk(node: &mut Node, path: &[String], expander: &mut Expander<'_>) -> std::r
         Node::Scalar(s) if s.is_null() => Ok(()),
         Node::Seq(items) => {
             for item in items.iter_mut() {
-                walk(item, path, expander).map_err(|e| format!("visit traversal on path: [{}]: {e}", path.join(" ")))?;
+                walk(item, path, expander)
+                    .map_err(|e| format!("visit traversal on path: [{}]: {e}", path.join(" ")))?;
             }
             Ok(())
         }
@@ -609,16 +657,37 @@ spec:
         let mut m = resmap(SERVICE_AND_POD);
         let mut set = VarSet::new();
         merge_vars(&mut m, &mut set, &vars(VARS)).unwrap();
-        let refs = [spec("Pod", "metadata/annotations"), spec("", "spec/containers/command")];
+        let refs = [
+            spec("Pod", "metadata/annotations"),
+            spec("", "spec/containers/command"),
+        ];
         let unused = resolve_vars_reporting_unused(&mut m, &set, &refs).unwrap();
         assert_eq!(unused, ["UNUSED", "VM"]);
 
         let pod = &m.resources[1].node;
         let ann = |k: &str| scalar(pod, &["metadata", "annotations", k]);
-        assert_eq!(ann("a"), Scalar { value: "80".into(), kind: ScalarKind::Int });
+        assert_eq!(
+            ann("a"),
+            Scalar {
+                value: "80".into(),
+                kind: ScalarKind::Int
+            }
+        );
         assert_eq!(ann("b"), Scalar::string("x80"));
-        assert_eq!(ann("c"), Scalar { value: "true".into(), kind: ScalarKind::Bool });
-        assert_eq!(ann("d"), Scalar { value: "1.5".into(), kind: ScalarKind::Float });
+        assert_eq!(
+            ann("c"),
+            Scalar {
+                value: "true".into(),
+                kind: ScalarKind::Bool
+            }
+        );
+        assert_eq!(
+            ann("d"),
+            Scalar {
+                value: "1.5".into(),
+                kind: ScalarKind::Float
+            }
+        );
         assert_eq!(ann("e"), Scalar::string("007"));
         assert_eq!(ann("f"), Scalar::string("$(VM)"));
         assert_eq!(ann("g").kind, ScalarKind::Int);
@@ -631,7 +700,12 @@ spec:
         let mut set = VarSet::new();
         merge_vars(&mut m, &mut set, &vars(VARS)).unwrap();
         resolve_vars(&mut m, &set, &[spec("", "spec/containers/command")]).unwrap();
-        let command = m.resources[1].node.get_path(&["spec", "containers"]).unwrap().as_seq().unwrap()[0]
+        let command = m.resources[1]
+            .node
+            .get_path(&["spec", "containers"])
+            .unwrap()
+            .as_seq()
+            .unwrap()[0]
             .get("command")
             .unwrap()
             .as_seq()
@@ -640,11 +714,19 @@ spec:
             .map(|n| n.as_scalar().unwrap().clone())
             .collect::<Vec<_>>();
         let texts: Vec<&str> = command.iter().map(|s| s.value.as_str()).collect();
-        assert_eq!(texts, ["80", "a80b", "$(V1)", "$(NOPE)", "$(V1", "$", "$x80", "", "007", "svc"]);
+        assert_eq!(
+            texts,
+            ["80", "a80b", "$(V1)", "$(NOPE)", "$(V1", "$", "$x80", "", "007", "svc"]
+        );
         assert_eq!(command[0].kind, ScalarKind::Int);
         assert_eq!(command[8].kind, ScalarKind::Str);
         // Fields outside the varReference table are left alone.
-        let image = m.resources[1].node.get_path(&["spec", "containers"]).unwrap().as_seq().unwrap()[0]
+        let image = m.resources[1]
+            .node
+            .get_path(&["spec", "containers"])
+            .unwrap()
+            .as_seq()
+            .unwrap()[0]
             .str_at(&["image"])
             .map(str::to_owned);
         assert_eq!(image.as_deref(), Some("$(V1)"));
@@ -656,8 +738,15 @@ spec:
             "apiVersion: v1\nkind: Service\nmetadata: {name: svc}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - command: [a, 5]\n",
         );
         let mut set = VarSet::new();
-        merge_vars(&mut m, &mut set, &vars("- {name: V, objref: {kind: Service, name: svc, apiVersion: v1}}")).unwrap();
-        let err = resolve_vars(&mut m, &set, &[spec("", "spec/containers/command")]).unwrap_err().to_string();
+        merge_vars(
+            &mut m,
+            &mut set,
+            &vars("- {name: V, objref: {kind: Service, name: svc, apiVersion: v1}}"),
+        )
+        .unwrap();
+        let err = resolve_vars(&mut m, &set, &[spec("", "spec/containers/command")])
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "considering field 'spec/containers/command' of object Pod.v1.[noGrp]/p.[noNs]: visit traversal on path: [command]: invalid value type expect a string"
@@ -681,12 +770,15 @@ spec:
             "apiVersion: v1\nkind: Service\nmetadata: {name: es, namespace: dev}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: es, namespace: test}\n",
         );
         let v = vars("- {name: V, objref: {kind: Service, name: es, apiVersion: v1}, fieldref: {fieldPath: metadata.name}}");
-        let err = merge_vars(&mut m, &mut VarSet::new(), &v).unwrap_err().to_string();
+        let err = merge_vars(&mut m, &mut VarSet::new(), &v)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "merging vars [{V Service.[noVer].[noGrp] {metadata.name}}]: found 2 resId matches for var {V Service.v1.[noGrp] {metadata.name}} (unable to disambiguate)"
         );
-        let v = vars("- {name: V, objref: {kind: Service, name: es, namespace: test, apiVersion: v1}}");
+        let v =
+            vars("- {name: V, objref: {kind: Service, name: es, namespace: test, apiVersion: v1}}");
         let mut set = VarSet::new();
         merge_vars(&mut m, &mut set, &v).unwrap();
         assert_eq!(m.resources[1].ref_var_names, ["V"]);
@@ -695,13 +787,22 @@ spec:
 
     #[test]
     fn objref_matches_original_name() {
-        let mut m = resmap("apiVersion: v1\nkind: Pod\nmetadata: {name: server}\nspec: {x: $(POD)}\n");
+        let mut m =
+            resmap("apiVersion: v1\nkind: Pod\nmetadata: {name: server}\nspec: {x: $(POD)}\n");
         m.resources[0].remember_current_id();
         m.resources[0].set_name("base-server");
         let mut set = VarSet::new();
-        merge_vars(&mut m, &mut set, &vars("- {name: POD, objref: {kind: Pod, name: server, apiVersion: v1}}")).unwrap();
+        merge_vars(
+            &mut m,
+            &mut set,
+            &vars("- {name: POD, objref: {kind: Pod, name: server, apiVersion: v1}}"),
+        )
+        .unwrap();
         resolve_vars(&mut m, &set, &[spec("Pod", "spec/x")]).unwrap();
-        assert_eq!(m.resources[0].node.str_at(&["spec", "x"]), Some("base-server"));
+        assert_eq!(
+            m.resources[0].node.str_at(&["spec", "x"]),
+            Some("base-server")
+        );
     }
 
     #[test]
@@ -713,7 +814,12 @@ spec:
         assert_eq!(err, "field specified in var '{V1 Service.v1.[noGrp] {spec.nope}}' not found in corresponding resource");
 
         let mut set = VarSet::new();
-        merge_vars(&mut m, &mut set, &vars("- {name: V2, objref: {kind: Service, name: other, apiVersion: v1}}")).unwrap();
+        merge_vars(
+            &mut m,
+            &mut set,
+            &vars("- {name: V2, objref: {kind: Service, name: other, apiVersion: v1}}"),
+        )
+        .unwrap();
         let err = resolve_vars(&mut m, &set, &[]).unwrap_err().to_string();
         assert_eq!(err, "var '{V2 Service.v1.[noGrp] {metadata.name}}' cannot be mapped to a field in the set of known resources");
     }

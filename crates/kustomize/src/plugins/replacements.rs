@@ -127,7 +127,9 @@ impl ReplacementTransformer {
             }
             let inline = &field.replacement;
             if inline.source.is_some() || inline.targets.as_ref().is_some_and(|t| !t.is_empty()) {
-                return Err(Error::msg("cannot specify both path and inline replacement"));
+                return Err(Error::msg(
+                    "cannot specify both path and inline replacement",
+                ));
             }
             replacements.extend(load_replacement_file(ldr, &field.path)?);
         }
@@ -140,7 +142,10 @@ fn load_replacement_file(ldr: &Loader<'_>, path: &str) -> Result<Vec<Replacement
     let docs = ldr.load_yaml(path)?;
     let parse = |node: &Node| -> Result<Replacement> {
         serde_json::from_value(node_to_config_json(node)).map_err(|e| {
-            Error::msg(format!("invalid replacement in {}: {e}", Path::new(path).display()))
+            Error::msg(format!(
+                "invalid replacement in {}: {e}",
+                Path::new(path).display()
+            ))
         })
     };
     match docs.first() {
@@ -152,7 +157,9 @@ fn load_replacement_file(ldr: &Loader<'_>, path: &str) -> Result<Vec<Replacement
                 Some(n) if n.is_null() => "invalid",
                 Some(_) => "string",
             };
-            Err(Error::msg(format!("unsupported replacement type encountered within replacement path: {kind}")))
+            Err(Error::msg(format!(
+                "unsupported replacement type encountered within replacement path: {kind}"
+            )))
         }
     }
 }
@@ -168,7 +175,9 @@ impl ReplacementTransformer {
     pub fn apply(&self, resources: &mut ResMap) -> Result<()> {
         for replacement in &self.replacements {
             let (Some(source), Some(targets)) = (&replacement.source, &replacement.targets) else {
-                return Err(Error::msg("replacements must specify a source and at least one target"));
+                return Err(Error::msg(
+                    "replacements must specify a source and at least one target",
+                ));
             };
             let value = source_value(resources, source)?;
             for target in targets {
@@ -181,8 +190,21 @@ impl ReplacementTransformer {
 
 /// Kustomize's `ResId.IsSelectedBy`: empty selector fields match anything;
 /// an empty namespace and `default` are the same.
-fn id_selected_by(id: &ResId, group: &str, version: &str, kind: &str, name: &str, namespace: &str) -> bool {
-    let ns = |s: &str| if s.is_empty() { "default".to_owned() } else { s.to_owned() };
+fn id_selected_by(
+    id: &ResId,
+    group: &str,
+    version: &str,
+    kind: &str,
+    name: &str,
+    namespace: &str,
+) -> bool {
+    let ns = |s: &str| {
+        if s.is_empty() {
+            "default".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
     (name.is_empty() || name == id.name)
         && (namespace.is_empty() || ns(namespace) == ns(&id.namespace))
         && (group.is_empty() || group == id.gvk.group)
@@ -198,7 +220,13 @@ fn all_ids(resource: &Resource) -> Vec<ResId> {
 }
 
 fn go_res_id_string(group: &str, version: &str, kind: &str, name: &str, namespace: &str) -> String {
-    let or = |s: &str, p: &'static str| if s.is_empty() { p.to_owned() } else { s.to_owned() };
+    let or = |s: &str, p: &'static str| {
+        if s.is_empty() {
+            p.to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
     format!(
         "{}.{}.{}/{}.{}",
         or(kind, "[noKind]"),
@@ -211,7 +239,13 @@ fn go_res_id_string(group: &str, version: &str, kind: &str, name: &str, namespac
 
 impl SourceSelector {
     fn res_id_string(&self) -> String {
-        go_res_id_string(&self.group, &self.version, &self.kind, &self.name, &self.namespace)
+        go_res_id_string(
+            &self.group,
+            &self.version,
+            &self.kind,
+            &self.name,
+            &self.namespace,
+        )
     }
 
     /// Kustomize's `SourceSelector.String`.
@@ -229,7 +263,14 @@ impl SourceSelector {
     }
 
     fn selects(&self, id: &ResId) -> bool {
-        id_selected_by(id, &self.group, &self.version, &self.kind, &self.name, &self.namespace)
+        id_selected_by(
+            id,
+            &self.group,
+            &self.version,
+            &self.kind,
+            &self.name,
+            &self.namespace,
+        )
     }
 }
 
@@ -243,12 +284,21 @@ impl IdSelector {
     }
 
     fn selects(&self, id: &ResId) -> bool {
-        id_selected_by(id, &self.group, &self.version, &self.kind, &self.name, &self.namespace)
+        id_selected_by(
+            id,
+            &self.group,
+            &self.version,
+            &self.kind,
+            &self.name,
+            &self.namespace,
+        )
     }
 
     fn matches_labels_and_annotations(&self, resource: &Resource) -> Result<bool> {
-        Ok(LabelSelector::parse(&self.annotation_selector)?.matches(resource.annotations())
-            && LabelSelector::parse(&self.label_selector)?.matches(resource.labels()))
+        Ok(
+            LabelSelector::parse(&self.annotation_selector)?.matches(resource.annotations())
+                && LabelSelector::parse(&self.label_selector)?.matches(resource.labels()),
+        )
     }
 }
 
@@ -258,15 +308,25 @@ fn source_value(resources: &ResMap, source: &SourceSelector) -> Result<Node> {
     for resource in resources.iter() {
         if all_ids(resource).iter().any(|id| source.selects(id)) {
             if found.is_some() {
-                return Err(Error::msg(format!("multiple matches for selector {}", source.describe())));
+                return Err(Error::msg(format!(
+                    "multiple matches for selector {}",
+                    source.describe()
+                )));
             }
             found = Some(resource);
         }
     }
     let Some(resource) = found else {
-        return Err(Error::msg(format!("nothing selected by {}", source.describe())));
+        return Err(Error::msg(format!(
+            "nothing selected by {}",
+            source.describe()
+        )));
     };
-    let field_path = if source.field_path.is_empty() { DEFAULT_FIELD_PATH } else { &source.field_path };
+    let field_path = if source.field_path.is_empty() {
+        DEFAULT_FIELD_PATH
+    } else {
+        &source.field_path
+    };
     let parts = smarter_path_split(field_path);
     let value = lookup(&resource.node, &parts)
         .map_err(|e| Error::msg(format!("error looking up replacement source: {e}")))?;
@@ -296,12 +356,20 @@ fn refine_source_value(options: Option<&FieldOptions>, value: &Node) -> Result<N
         return Ok(value.clone());
     };
     let Node::Scalar(scalar) = value else {
-        return Err(Error::msg("delimiter option can only be used with scalar nodes"));
+        return Err(Error::msg(
+            "delimiter option can only be used with scalar nodes",
+        ));
     };
     let pieces: Vec<&str> = scalar.value.split(options.delimiter.as_str()).collect();
-    let piece = usize::try_from(options.index).ok().and_then(|i| pieces.get(i)).ok_or_else(|| {
-        Error::msg(format!("options.index {} is out of bounds for value {}", options.index, scalar.value))
-    })?;
+    let piece = usize::try_from(options.index)
+        .ok()
+        .and_then(|i| pieces.get(i))
+        .ok_or_else(|| {
+            Error::msg(format!(
+                "options.index {} is out of bounds for value {}",
+                options.index, scalar.value
+            ))
+        })?;
     Ok(Node::Scalar(Scalar {
         value: (*piece).to_owned(),
         kind: scalar.kind,
@@ -314,19 +382,32 @@ fn apply_to_targets(resources: &mut ResMap, value: &Node, target: &TargetSelecto
         return Err(Error::msg("target must specify resources to select"));
     };
     let default_paths = [DEFAULT_FIELD_PATH.to_owned()];
-    let field_paths: &[String] = if target.field_paths.is_empty() { &default_paths } else { &target.field_paths };
+    let field_paths: &[String] = if target.field_paths.is_empty() {
+        &default_paths
+    } else {
+        &target.field_paths
+    };
     for resource in resources.iter_mut() {
         if !is_selected_target(resource, select, &target.reject)? {
             continue;
         }
         for field_path in field_paths {
-            copy_to_field(&mut resource.node, value, field_path, target.options.as_ref())?;
+            copy_to_field(
+                &mut resource.node,
+                value,
+                field_path,
+                target.options.as_ref(),
+            )?;
         }
     }
     Ok(())
 }
 
-fn is_selected_target(resource: &Resource, select: &IdSelector, reject: &[IdSelector]) -> Result<bool> {
+fn is_selected_target(
+    resource: &Resource,
+    select: &IdSelector,
+    reject: &[IdSelector],
+) -> Result<bool> {
     if !select.matches_labels_and_annotations(resource)? {
         return Ok(false);
     }
@@ -338,11 +419,18 @@ fn is_selected_target(resource: &Resource, select: &IdSelector, reject: &[IdSele
         }
     }
     let ids = all_ids(resource);
-    let rejected = reject.iter().any(|r| !r.id_is_empty() && ids.iter().any(|id| r.selects(id)));
+    let rejected = reject
+        .iter()
+        .any(|r| !r.id_is_empty() && ids.iter().any(|id| r.selects(id)));
     Ok(!rejected && ids.iter().any(|id| select.selects(id)))
 }
 
-fn copy_to_field(node: &mut Node, value: &Node, field_path: &str, options: Option<&FieldOptions>) -> Result<()> {
+fn copy_to_field(
+    node: &mut Node,
+    value: &Node,
+    field_path: &str,
+    options: Option<&FieldOptions>,
+) -> Result<()> {
     let create = options.is_some_and(|o| o.create);
     let create_kind = create.then(|| NodeKind::of(value));
     let path = smarter_path_split(field_path);
@@ -363,7 +451,8 @@ fn copy_to_field(node: &mut Node, value: &Node, field_path: &str, options: Optio
             }
         }
     };
-    match_path(node, &path, create_kind, &mut visit).map_err(|e| Error::msg(format!("{}: {e}", retrieval_error())))?;
+    match_path(node, &path, create_kind, &mut visit)
+        .map_err(|e| Error::msg(format!("{}: {e}", retrieval_error())))?;
     if let Some(e) = set_error {
         return Err(e);
     }
@@ -428,9 +517,9 @@ fn go_atoi(s: &str) -> Option<i64> {
 fn split_index_name_value(part: &str) -> std::result::Result<(&str, &str), String> {
     let inner = part.strip_prefix('[').unwrap_or(part);
     let inner = inner.strip_suffix(']').unwrap_or(inner);
-    inner
-        .split_once('=')
-        .ok_or_else(|| "list path element must contain fieldName=fieldValue for element to match".to_owned())
+    inner.split_once('=').ok_or_else(|| {
+        "list path element must contain fieldName=fieldValue for element to match".to_owned()
+    })
 }
 
 /// kyaml's `PathMatcher` (with `Create`): calls `visit` on every node the
@@ -539,7 +628,9 @@ fn match_list_elements(
             }
             continue;
         }
-        let matches = item.get(field).is_some_and(|v| !v.is_null() && re.is_match(&node_text(v)));
+        let matches = item
+            .get(field)
+            .is_some_and(|v| !v.is_null() && re.is_match(&node_text(v)));
         if matches {
             found = true;
             match_path_inner(item, rest, create, false, visit)?;
@@ -583,7 +674,10 @@ fn wrong_kind(expected: &str, node: &Node) -> String {
         Node::Seq(_) => "SequenceNode",
         Node::Map(_) => "MappingNode",
     };
-    format!("wrong node kind: expected {expected} but got {actual}: node contents:\n{}", render_yaml(node))
+    format!(
+        "wrong node kind: expected {expected} but got {actual}: node contents:\n{}",
+        render_yaml(node)
+    )
 }
 
 /// A plain block-style rendering for error messages (kustomize prints the
@@ -642,17 +736,28 @@ fn render_into(node: &Node, indent: usize, out: &mut String) {
 }
 
 /// Kustomize's `setFieldValue`.
-fn set_field_value(target: &mut Node, created: bool, value: &Node, options: Option<&FieldOptions>) -> Result<()> {
+fn set_field_value(
+    target: &mut Node,
+    created: bool,
+    value: &Node,
+    options: Option<&FieldOptions>,
+) -> Result<()> {
     let mut value = value.clone();
     if let Some(options) = options.filter(|o| !o.delimiter.is_empty()) {
         let Node::Scalar(current) = &*target else {
-            return Err(Error::msg("delimiter option can only be used with scalar nodes"));
+            return Err(Error::msg(
+                "delimiter option can only be used with scalar nodes",
+            ));
         };
         let inserted = match &value {
             Node::Scalar(s) => s.value.clone(),
             _ => String::new(),
         };
-        let mut pieces: Vec<String> = current.value.split(options.delimiter.as_str()).map(str::to_owned).collect();
+        let mut pieces: Vec<String> = current
+            .value
+            .split(options.delimiter.as_str())
+            .map(str::to_owned)
+            .collect();
         match usize::try_from(options.index) {
             Err(_) => pieces.insert(0, inserted),
             Ok(i) if i >= pieces.len() => pieces.push(inserted),
@@ -660,7 +765,10 @@ fn set_field_value(target: &mut Node, created: bool, value: &Node, options: Opti
         }
         let joined = pieces.join(&options.delimiter);
         value = match value {
-            Node::Scalar(s) => Node::Scalar(Scalar { value: joined, kind: s.kind }),
+            Node::Scalar(s) => Node::Scalar(Scalar {
+                value: joined,
+                kind: s.kind,
+            }),
             _ => Node::string(joined),
         };
     }
@@ -672,7 +780,11 @@ fn set_field_value(target: &mut Node, created: bool, value: &Node, options: Opti
                 Node::Scalar(s) => s.value.clone(),
                 _ => String::new(),
             };
-            let kind = if created { resolve_plain(&text) } else { current.kind };
+            let kind = if created {
+                resolve_plain(&text)
+            } else {
+                current.kind
+            };
             check_text_fits_kind(&text, kind)?;
             *current = Scalar { value: text, kind };
         }
@@ -752,7 +864,10 @@ pub(crate) fn smarter_path_split(path: &str) -> Vec<String> {
 /// kyaml's `Lookup` (`PathGetter` without create): fields, list indexes
 /// (`-` is the last element) and `[name=value]` elements (exact match).
 /// `Ok(None)` when something on the way is missing.
-pub(crate) fn lookup<'a>(node: &'a Node, path: &[String]) -> std::result::Result<Option<&'a Node>, String> {
+pub(crate) fn lookup<'a>(
+    node: &'a Node,
+    path: &[String],
+) -> std::result::Result<Option<&'a Node>, String> {
     let mut current = node;
     for part in path.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
         let next = if let Ok(index) = part.parse::<i64>() {
@@ -766,11 +881,15 @@ pub(crate) fn lookup<'a>(node: &'a Node, path: &[String]) -> std::result::Result
             let (field, value) = split_index_name_value(part)?;
             let items = list_items(current)?;
             if field.is_empty() {
-                items.iter().find(|n| matches!(n, Node::Scalar(s) if s.value == value))
+                items
+                    .iter()
+                    .find(|n| matches!(n, Node::Scalar(s) if s.value == value))
             } else {
                 items.iter().find(|n| {
                     matches!(n, Node::Map(_))
-                        && n.get(field).is_some_and(|v| matches!(v, Node::Scalar(s) if !s.is_null() && s.value == value))
+                        && n.get(field).is_some_and(
+                            |v| matches!(v, Node::Scalar(s) if !s.is_null() && s.value == value),
+                        )
                 })
             }
         } else {
@@ -830,7 +949,11 @@ mod tests {
 
     fn scalar_at<'a>(m: &'a ResMap, index: usize, path: &str) -> &'a Scalar {
         let parts = smarter_path_split(path);
-        lookup(&m.resources[index].node, &parts).unwrap().unwrap().as_scalar().unwrap()
+        lookup(&m.resources[index].node, &parts)
+            .unwrap()
+            .unwrap()
+            .as_scalar()
+            .unwrap()
     }
 
     fn text_at<'a>(m: &'a ResMap, index: usize, path: &str) -> &'a str {
@@ -880,8 +1003,14 @@ data:
             "- source: {kind: Deployment, fieldPath: spec.template.spec.containers.0.image}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.template.spec.containers.1.image]\n",
         )
         .unwrap();
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.1.image"), "foobar:1");
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.2.image"), "nginx");
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.1.image"),
+            "foobar:1"
+        );
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.2.image"),
+            "nginx"
+        );
     }
 
     // krusty TestReplacementsFieldWithPathMultiple
@@ -893,11 +1022,21 @@ data:
             "- source:\n    kind: Deployment\n    fieldPath: spec.template.spec.containers.0.image\n  targets:\n  - select:\n      kind: Deployment\n    fieldPaths:\n    - spec.template.spec.containers.1.image\n- source:\n    kind: Deployment\n    fieldPath: spec.template.spec.containers.0.name\n  targets:\n  - select:\n      kind: Deployment\n    fieldPaths:\n    - spec.template.spec.containers.1.name\n",
         );
         let ldr = Loader::new(&fs, Path::new("/k"), LoadRestrictor::RootOnly).unwrap();
-        let t = ReplacementTransformer::from_kustomization(&[serde_json::json!({"path": "replacement.yaml"})], &ldr).unwrap();
+        let t = ReplacementTransformer::from_kustomization(
+            &[serde_json::json!({"path": "replacement.yaml"})],
+            &ldr,
+        )
+        .unwrap();
         let mut m = resmap(DEPLOY);
         t.apply(&mut m).unwrap();
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.1.image"), "foobar:1");
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.1.name"), "foobar");
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.1.image"),
+            "foobar:1"
+        );
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.1.name"),
+            "foobar"
+        );
     }
 
     #[test]
@@ -907,16 +1046,33 @@ data:
             .add("k/one.yaml", "source: {kind: ConfigMap, fieldPath: data.str}\ntargets:\n- select: {kind: Deployment}\n  fieldPaths: [spec.template.spec.containers.2.image]\n")
             .add("k/scalar.yaml", "hello\n");
         let ldr = Loader::new(&fs, Path::new("/k"), LoadRestrictor::RootOnly).unwrap();
-        let t = ReplacementTransformer::from_kustomization(&[serde_json::json!({"path": "one.yaml"})], &ldr).unwrap();
+        let t = ReplacementTransformer::from_kustomization(
+            &[serde_json::json!({"path": "one.yaml"})],
+            &ldr,
+        )
+        .unwrap();
         let mut m = resmap(DEPLOY);
         t.apply(&mut m).unwrap();
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.2.image"), "hello");
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.2.image"),
+            "hello"
+        );
 
-        let e = ReplacementTransformer::from_kustomization(&[serde_json::json!({"path": "scalar.yaml"})], &ldr).unwrap_err();
-        assert_eq!(e.to_string(), "unsupported replacement type encountered within replacement path: string");
+        let e = ReplacementTransformer::from_kustomization(
+            &[serde_json::json!({"path": "scalar.yaml"})],
+            &ldr,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unsupported replacement type encountered within replacement path: string"
+        );
         let both = serde_json::json!({"path": "one.yaml", "source": {"kind": "ConfigMap"}});
         let e = ReplacementTransformer::from_kustomization(&[both], &ldr).unwrap_err();
-        assert_eq!(e.to_string(), "cannot specify both path and inline replacement");
+        assert_eq!(
+            e.to_string(),
+            "cannot specify both path and inline replacement"
+        );
     }
 
     // krusty TestReplacementTransformerWithOriginalName: sources and targets
@@ -938,7 +1094,10 @@ data:
             "- source: {name: source, fieldPath: spec.template.spec.containers.0.image}\n  targets:\n  - select: {name: prefix1-target}\n    fieldPaths: ['spec.template.spec.containers.[name=nginx].image']\n",
         )
         .unwrap();
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.0.image"), "nginx:newtag");
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.0.image"),
+            "nginx:newtag"
+        );
     }
 
     // A target is rejected when any of its ids matches a reject entry.
@@ -984,9 +1143,18 @@ data:
             "- source: {kind: ConfigMap, fieldPath: data.str}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: ['spec.template.spec.containers.[name=foo].image']\n",
         )
         .unwrap();
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.0.image"), "hello");
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.1.image"), "hello");
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.2.image"), "nginx");
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.0.image"),
+            "hello"
+        );
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.1.image"),
+            "hello"
+        );
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.2.image"),
+            "nginx"
+        );
     }
 
     #[test]
@@ -996,12 +1164,19 @@ data:
             "- source: {kind: ConfigMap, fieldPath: data.str}\n  targets:\n  - select: {kind: Deployment}\n    options: {create: true}\n    fieldPaths:\n    - spec.template.spec.containers.3.image\n    - spec.new.field\n    - 'spec.template.spec.containers.[name=zzz].image'\n    - spec.template.spec.containers.*.newfield\n",
         )
         .unwrap();
-        let containers = m.resources[0].node.get_path(&["spec", "template", "spec", "containers"]).unwrap().as_seq().unwrap();
+        let containers = m.resources[0]
+            .node
+            .get_path(&["spec", "template", "spec", "containers"])
+            .unwrap()
+            .as_seq()
+            .unwrap();
         assert_eq!(containers.len(), 5);
         assert_eq!(containers[3].str_at(&["image"]), Some("hello"));
         assert_eq!(containers[4].str_at(&["name"]), Some("zzz"));
         assert_eq!(containers[4].str_at(&["image"]), Some("hello"));
-        assert!(containers.iter().all(|c| c.str_at(&["newfield"]) == Some("hello")));
+        assert!(containers
+            .iter()
+            .all(|c| c.str_at(&["newfield"]) == Some("hello")));
         assert_eq!(text_at(&m, 0, "spec.new.field"), "hello");
     }
 
@@ -1013,10 +1188,25 @@ data:
             "- source: {kind: ConfigMap, fieldPath: data.five}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.replicas]\n- source: {kind: ConfigMap, fieldPath: data.num}\n  targets:\n  - select: {kind: Deployment}\n    options: {create: true}\n    fieldPaths: [spec.created]\n- source: {kind: Deployment, fieldPath: spec.replicas}\n  targets:\n  - select: {kind: ConfigMap}\n    fieldPaths: [data.str]\n- source: {kind: ConfigMap, fieldPath: data.map}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.template.spec.containers.0.args]\n",
         )
         .unwrap();
-        assert_eq!(*scalar_at(&m, 0, "spec.replicas"), Scalar { value: "5".into(), kind: ScalarKind::Int });
-        assert_eq!(*scalar_at(&m, 0, "spec.created"), Scalar { value: "7".into(), kind: ScalarKind::Int });
+        assert_eq!(
+            *scalar_at(&m, 0, "spec.replicas"),
+            Scalar {
+                value: "5".into(),
+                kind: ScalarKind::Int
+            }
+        );
+        assert_eq!(
+            *scalar_at(&m, 0, "spec.created"),
+            Scalar {
+                value: "7".into(),
+                kind: ScalarKind::Int
+            }
+        );
         assert_eq!(*scalar_at(&m, 1, "data.str"), Scalar::string("5"));
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.0.args.k"), "v");
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.0.args.k"),
+            "v"
+        );
     }
 
     #[test]
@@ -1025,7 +1215,10 @@ data:
             DEPLOY,
             "- source: {kind: ConfigMap, fieldPath: data.str}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.replicas]\n",
         );
-        assert_eq!(e, "map[string]interface {}(nil): yaml: cannot decode !!str `hello` as a !!int");
+        assert_eq!(
+            e,
+            "map[string]interface {}(nil): yaml: cannot decode !!str `hello` as a !!int"
+        );
     }
 
     #[test]
@@ -1035,9 +1228,18 @@ data:
             "- source: {kind: ConfigMap, fieldPath: data.csv, options: {delimiter: ',', index: 1}}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.template.spec.containers.0.image]\n    options: {delimiter: ':', index: 1}\n  - select: {kind: Deployment}\n    fieldPaths: [spec.template.spec.containers.1.image]\n    options: {delimiter: ':', index: -1}\n  - select: {kind: Deployment}\n    fieldPaths: [spec.template.spec.containers.2.image]\n    options: {delimiter: ':', index: 5}\n",
         )
         .unwrap();
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.0.image"), "foobar:b");
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.1.image"), "b:postgres:1.8.0");
-        assert_eq!(text_at(&m, 0, "spec.template.spec.containers.2.image"), "nginx:b");
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.0.image"),
+            "foobar:b"
+        );
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.1.image"),
+            "b:postgres:1.8.0"
+        );
+        assert_eq!(
+            text_at(&m, 0, "spec.template.spec.containers.2.image"),
+            "nginx:b"
+        );
         let e = err(DEPLOY, "- source: {kind: ConfigMap, fieldPath: data.csv, options: {delimiter: ',', index: 3}}\n  targets: []\n");
         assert_eq!(e, "options.index 3 is out of bounds for value a,b,c");
     }
@@ -1046,15 +1248,27 @@ data:
     fn error_messages() {
         let two = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\n";
         assert_eq!(
-            err(two, "- source: {kind: Deployment}\n  targets:\n  - select: {kind: Deployment}\n"),
+            err(
+                two,
+                "- source: {kind: Deployment}\n  targets:\n  - select: {kind: Deployment}\n"
+            ),
             "multiple matches for selector Deployment.[noVer].[noGrp]/[noName].[noNs]"
         );
         assert_eq!(
-            err(two, "- source: {kind: Service, name: x, fieldPath: spec.y}\n  targets: []\n"),
+            err(
+                two,
+                "- source: {kind: Service, name: x, fieldPath: spec.y}\n  targets: []\n"
+            ),
             "nothing selected by Service.[noVer].[noGrp]/x.[noNs]:spec.y"
         );
-        assert_eq!(err(two, "- targets: []\n"), "replacements must specify a source and at least one target");
-        assert_eq!(err(two, "- source: {name: a}\n"), "replacements must specify a source and at least one target");
+        assert_eq!(
+            err(two, "- targets: []\n"),
+            "replacements must specify a source and at least one target"
+        );
+        assert_eq!(
+            err(two, "- source: {name: a}\n"),
+            "replacements must specify a source and at least one target"
+        );
         assert_eq!(
             err(two, "- source: {name: a}\n  targets: [{fieldPaths: [x]}]\n"),
             "target must specify resources to select"
@@ -1077,19 +1291,32 @@ data:
             "{e}"
         );
         // Selecting nothing as a target is not an error.
-        run(DEPLOY, "- source: {kind: ConfigMap}\n  targets:\n  - select: {kind: Nope}\n").unwrap();
+        run(
+            DEPLOY,
+            "- source: {kind: ConfigMap}\n  targets:\n  - select: {kind: Nope}\n",
+        )
+        .unwrap();
     }
 
     #[test]
     fn null_and_empty_sources_are_missing() {
-        let e = err(DEPLOY, "- source: {kind: ConfigMap, fieldPath: data.nul}\n  targets: []\n");
+        let e = err(
+            DEPLOY,
+            "- source: {kind: ConfigMap, fieldPath: data.nul}\n  targets: []\n",
+        );
         assert_eq!(e, "fieldPath `data.nul` is missing for replacement source ConfigMap.[noVer].[noGrp]/[noName].[noNs]");
     }
 
     #[test]
     fn smarter_split_keeps_brackets() {
-        assert_eq!(smarter_path_split("a.[name=x.y].b"), ["a", "[name=x.y]", "b"]);
-        assert_eq!(smarter_path_split("metadata.annotations.[a.b/c]"), ["metadata", "annotations", "a.b/c"]);
+        assert_eq!(
+            smarter_path_split("a.[name=x.y].b"),
+            ["a", "[name=x.y]", "b"]
+        );
+        assert_eq!(
+            smarter_path_split("metadata.annotations.[a.b/c]"),
+            ["metadata", "annotations", "a.b/c"]
+        );
         assert_eq!(smarter_path_split("a\\.b.c"), ["a.b", "c"]);
         assert_eq!(smarter_path_split("[x]"), ["[x]"]);
     }
