@@ -7,6 +7,12 @@
 //! implementation: [`load_transformer`] and [`load_generator`] dispatch on
 //! the configuration's `kind`.
 
+pub mod annotations;
+pub mod images;
+pub mod labels;
+pub mod namespace;
+pub mod prefix_suffix;
+pub mod replicas;
 pub mod replacements;
 
 use crate::error::{Error, Result};

@@ -1,0 +1,311 @@
+//! `commonLabels:`, `labels:` and the `LabelTransformer` plugin (kustomize's
+//! `api/filters/labels`).
+//!
+//! Each label is written, in key order, into every map field the field specs
+//! reach; missing maps are created where a spec says `create`.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::fieldspec::{
+    apply_field_specs, config_string_map, field_specs_in, merge_all, merge_one, set_map_entry,
+    CreateKind, FieldSpec, TransformerConfig,
+};
+use crate::kustomization::Label;
+use crate::plugins::{PluginContext, Transformer};
+use crate::resource::ResMap;
+use crate::yaml::Node;
+
+/// Adds labels to the map fields the specs select.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabelTransformer {
+    pub labels: BTreeMap<String, String>,
+    pub field_specs: Vec<FieldSpec>,
+}
+
+impl LabelTransformer {
+    /// The transformer for `commonLabels:` (labels, selectors, templates).
+    pub fn common(labels: &BTreeMap<String, String>, config: &TransformerConfig) -> Self {
+        LabelTransformer {
+            labels: labels.clone(),
+            field_specs: config.common_labels.clone(),
+        }
+    }
+
+    /// The transformer for one `labels:` entry: its own `fields`, plus the
+    /// commonLabels specs with `includeSelectors`, or else `metadata/labels`
+    /// plus the template specs with `includeTemplates`.
+    pub fn for_label(label: &Label, config: &TransformerConfig) -> Result<Self> {
+        let own = label
+            .fields
+            .iter()
+            .map(|v| serde_json::from_value::<FieldSpec>(v.clone()))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::msg(format!("labels: invalid fields entry: {e}")))?;
+        let mut specs = own;
+        if label.include_selectors {
+            merge_all(&mut specs, config.common_labels.clone())?;
+        } else {
+            let metadata = merge_one(&mut specs, FieldSpec::any_kind("metadata/labels", true));
+            if label.include_templates {
+                // Kustomize drops the metadata error here (its merge
+                // returned no list), then adds the template specs.
+                if metadata.is_err() {
+                    specs.clear();
+                }
+                merge_all(&mut specs, config.template_labels.clone())?;
+            } else {
+                metadata?;
+            }
+        }
+        Ok(LabelTransformer {
+            labels: label.pairs.clone(),
+            field_specs: specs,
+        })
+    }
+
+    /// Reads `labels` and `fieldSpecs`.
+    pub fn from_config(config: &Node) -> Result<Self> {
+        Ok(LabelTransformer {
+            labels: config_string_map(config, "labels")?,
+            field_specs: field_specs_in(config, "fieldSpecs")?.unwrap_or_default(),
+        })
+    }
+}
+
+/// Writes each entry of `entries` (in key order) into every map field the
+/// specs reach, creating missing maps where a spec says so. Shared with the
+/// annotations transformer.
+pub(crate) fn add_map_entries(
+    resources: &mut ResMap,
+    entries: &BTreeMap<String, String>,
+    specs: &[FieldSpec],
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    for resource in resources.iter_mut() {
+        for (key, value) in entries {
+            apply_field_specs(
+                &mut resource.node,
+                specs,
+                Some(CreateKind::Map),
+                &mut |node| set_map_entry(node, key, Node::string(value.as_str())),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+impl Transformer for LabelTransformer {
+    fn transform(&self, resources: &mut ResMap, _ctx: &PluginContext<'_, '_>) -> Result<()> {
+        add_map_entries(resources, &self.labels, &self.field_specs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::fs::MemFs;
+    use crate::loader::{LoadRestrictor, Loader};
+    use crate::resource::Resource;
+    use crate::yaml::parse::{parse_documents, parse_single};
+    use crate::yaml::ScalarKind;
+
+    fn resmap(text: &str) -> ResMap {
+        ResMap {
+            resources: parse_documents(text)
+                .unwrap()
+                .into_iter()
+                .map(Resource::new)
+                .collect(),
+        }
+    }
+
+    fn run(t: &dyn Transformer, m: &mut ResMap) -> Result<()> {
+        let mut mem = MemFs::new();
+        mem.add("kustomization.yaml", "");
+        let ldr = Loader::new(&mem, Path::new("/"), LoadRestrictor::RootOnly).unwrap();
+        let config = TransformerConfig::default();
+        let ctx = PluginContext {
+            loader: &ldr,
+            config: &config,
+            origin: None,
+        };
+        t.transform(m, &ctx)
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> BTreeMap<String, String> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn label(text: &str) -> Label {
+        let node = parse_single(text).unwrap();
+        serde_json::from_value(crate::kustomization::node_to_config_json(&node)).unwrap()
+    }
+
+    #[test]
+    fn common_labels_reach_selectors_and_templates() {
+        // krusty TestNumericCommonLabels: the value stays a string.
+        let config = TransformerConfig::default_config();
+        let mut m =
+            resmap("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: the-deployment\n");
+        run(
+            &LabelTransformer::common(&pairs(&[("version", "1")]), &config),
+            &mut m,
+        )
+        .unwrap();
+        let n = &m.resources[0].node;
+        for path in [
+            &["metadata", "labels", "version"][..],
+            &["spec", "selector", "matchLabels", "version"],
+            &["spec", "template", "metadata", "labels", "version"],
+        ] {
+            let s = n.get_path(path).and_then(Node::as_scalar).unwrap();
+            assert_eq!(
+                (s.value.as_str(), s.kind),
+                ("1", ScalarKind::Str),
+                "{path:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn common_labels_do_not_create_arrays() {
+        // krusty TestTransformersNoCreateArrays.
+        let config = TransformerConfig::default_config();
+        let mut m = resmap(
+            "kind: StatefulSet\napiVersion: apps/v1\nmetadata:\n  name: test\n  labels:\n    notIn: arrays\nspec:\n  selector:\n    matchLabels:\n      app: test\n  template:\n    metadata:\n      labels:\n        app: test\n---\nkind: StatefulSet\napiVersion: apps/v1\nmetadata:\n  name: persisted-test\nspec:\n  volumeClaimTemplates:\n  - metadata:\n      name: www\n  - metadata:\n      name: data\n",
+        );
+        run(
+            &LabelTransformer::common(&pairs(&[("notIn", "arrays")]), &config),
+            &mut m,
+        )
+        .unwrap();
+        assert!(m.resources[0]
+            .node
+            .get_path(&["spec", "volumeClaimTemplates"])
+            .is_none());
+        assert_eq!(
+            m.resources[0]
+                .node
+                .str_at(&["spec", "selector", "matchLabels", "notIn"]),
+            Some("arrays")
+        );
+        let templates = m.resources[1]
+            .node
+            .get_path(&["spec", "volumeClaimTemplates"])
+            .unwrap();
+        for t in templates.as_seq().unwrap() {
+            assert_eq!(t.str_at(&["metadata", "labels", "notIn"]), Some("arrays"));
+        }
+    }
+
+    #[test]
+    fn labels_entry_without_selectors_touches_metadata_only() {
+        let config = TransformerConfig::default_config();
+        let t = LabelTransformer::for_label(&label("pairs: {app: x}\n"), &config).unwrap();
+        assert_eq!(
+            t.field_specs,
+            vec![FieldSpec::any_kind("metadata/labels", true)]
+        );
+        let mut m = resmap("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n");
+        run(&t, &mut m).unwrap();
+        assert_eq!(
+            m.resources[0].node.str_at(&["metadata", "labels", "app"]),
+            Some("x")
+        );
+        assert!(m.resources[0].node.get("spec").is_none());
+    }
+
+    #[test]
+    fn labels_entry_with_templates_reaches_pod_templates_not_selectors() {
+        // krusty TestKustomizationLabelsInDeploymentTemplate / CronJobTemplate.
+        let config = TransformerConfig::default_config();
+        let t = LabelTransformer::for_label(
+            &label("pairs: {foo: bar}\nincludeTemplates: true\n"),
+            &config,
+        )
+        .unwrap();
+        let mut m = resmap(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels:\n      app: d\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\n",
+        );
+        run(&t, &mut m).unwrap();
+        let d = &m.resources[0].node;
+        assert_eq!(
+            d.str_at(&["spec", "template", "metadata", "labels", "foo"]),
+            Some("bar")
+        );
+        assert_eq!(d.str_at(&["spec", "selector", "matchLabels", "foo"]), None);
+        let c = &m.resources[1].node;
+        assert_eq!(
+            c.str_at(&["spec", "jobTemplate", "metadata", "labels", "foo"]),
+            Some("bar")
+        );
+        assert_eq!(
+            c.str_at(&[
+                "spec",
+                "jobTemplate",
+                "spec",
+                "template",
+                "metadata",
+                "labels",
+                "foo"
+            ]),
+            Some("bar")
+        );
+    }
+
+    #[test]
+    fn labels_entry_with_selectors_and_own_fields() {
+        let config = TransformerConfig::default_config();
+        let t = LabelTransformer::for_label(
+            &label("pairs: {a: b}\nincludeSelectors: true\nfields:\n- path: spec/custom\n  kind: Foo\n  create: true\n"),
+            &config,
+        )
+        .unwrap();
+        assert_eq!(t.field_specs.len(), config.common_labels.len() + 1);
+        let mut m = resmap("apiVersion: v1\nkind: Foo\nmetadata:\n  name: f\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n");
+        run(&t, &mut m).unwrap();
+        assert_eq!(
+            m.resources[0].node.str_at(&["spec", "custom", "a"]),
+            Some("b")
+        );
+        assert_eq!(
+            m.resources[1].node.str_at(&["spec", "selector", "a"]),
+            Some("b")
+        );
+    }
+
+    #[test]
+    fn plugin_config_and_null_maps() {
+        let config = parse_single("labels:\n  app: x\nfieldSpecs:\n- path: spec/selector/matchLabels\n  kind: Job\n- path: metadata/labels\n  create: true\n").unwrap();
+        let t = LabelTransformer::from_config(&config).unwrap();
+        let mut m = resmap("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  labels:\nspec:\n  selector:\n    matchLabels:\n");
+        run(&t, &mut m).unwrap();
+        let n = &m.resources[0].node;
+        // A null map is created where the spec says so, left alone elsewhere.
+        assert_eq!(n.str_at(&["metadata", "labels", "app"]), Some("x"));
+        assert!(n
+            .get_path(&["spec", "selector", "matchLabels"])
+            .unwrap()
+            .is_null());
+    }
+
+    #[test]
+    fn wrong_kinds_are_errors() {
+        let config = TransformerConfig::default_config();
+        let mut m = resmap("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: j\n  labels: 3\n");
+        let err = run(
+            &LabelTransformer::common(&pairs(&[("a", "b")]), &config),
+            &mut m,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("considering field 'metadata/labels' of object ConfigMap.v1.[noGrp]/j.[noNs]: wrong node kind: expected MappingNode but got ScalarNode"), "{err}");
+    }
+}
