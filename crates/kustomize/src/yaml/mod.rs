@@ -3,6 +3,7 @@
 //! (kustomize's printer, by way of JSON).
 
 pub mod emit;
+pub mod json;
 mod node;
 pub mod parse;
 
