@@ -10,6 +10,8 @@
 //! order transformers visit fields in.
 
 mod crds;
+#[cfg(test)]
+mod krusty_tests;
 mod walk;
 
 use std::cmp::Ordering;

@@ -192,7 +192,7 @@ fn walk_map(
     };
     if let (Node::Scalar(s), Some(kind)) = (&*field, null_becomes) {
         if s.is_null() {
-            *field = kind.from_null(s);
+            *field = kind.retype_null(s);
         }
     }
     walk_path(field, &path[1..], create, f)
@@ -224,7 +224,7 @@ impl NewNode {
     }
 
     /// Kustomize re-kinds a null in place: a scalar keeps the null's text.
-    fn from_null(self, null: &Scalar) -> Node {
+    fn retype_null(self, null: &Scalar) -> Node {
         match self {
             NewNode::Scalar => Node::Scalar(Scalar {
                 value: null.value.clone(),
