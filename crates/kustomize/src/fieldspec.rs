@@ -14,6 +14,36 @@ mod crds;
 mod krusty_tests;
 mod walk;
 
+/// Runs a transformer the way a build does, for the transformers' tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::Path;
+
+    use crate::error::Result;
+    use crate::fieldspec::TransformerConfig;
+    use crate::fs::MemFs;
+    use crate::loader::{LoadRestrictor, Loader};
+    use crate::plugins::{PluginContext, Transformer};
+    use crate::resource::ResMap;
+
+    pub(crate) fn run_transformer(
+        t: &dyn Transformer,
+        m: &mut ResMap,
+        config: &TransformerConfig,
+    ) -> Result<()> {
+        let mut mem = MemFs::new();
+        mem.add("kustomization.yaml", "");
+        let ldr = Loader::new(&mem, Path::new("/"), LoadRestrictor::RootOnly)?;
+        let ctx = PluginContext {
+            loader: &ldr,
+            config,
+            schema: crate::patch::Schema::builtin(),
+            origin: None,
+        };
+        t.transform(m, &ctx)
+    }
+}
+
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 

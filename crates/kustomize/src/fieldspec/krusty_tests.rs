@@ -16,7 +16,7 @@ use crate::plugins::labels::LabelTransformer;
 use crate::plugins::namespace::NamespaceTransformer;
 use crate::plugins::prefix_suffix::{PrefixTransformer, SuffixTransformer};
 use crate::plugins::replicas::ReplicaCountTransformer;
-use crate::plugins::{PluginContext, Transformer};
+use crate::plugins::Transformer;
 use crate::resource::{ResMap, Resource};
 use crate::yaml::parse::{parse_documents, parse_single};
 use crate::yaml::{Map, Node};
@@ -74,13 +74,8 @@ fn build(files: &[(&str, &str)]) -> Result<ResMap> {
         transformers.push(Box::new(ImageTagTransformer::new(image, &config)?));
     }
 
-    let ctx = PluginContext {
-        loader: &ldr,
-        config: &config,
-        origin: None,
-    };
     for t in &transformers {
-        t.transform(&mut resources, &ctx)?;
+        crate::fieldspec::test_support::run_transformer(t.as_ref(), &mut resources, &config)?;
     }
     Ok(resources)
 }

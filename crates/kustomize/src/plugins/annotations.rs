@@ -44,25 +44,12 @@ impl Transformer for AnnotationsTransformer {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::fs::MemFs;
-    use crate::loader::{LoadRestrictor, Loader};
     use crate::resource::Resource;
     use crate::yaml::parse::{parse_documents, parse_single};
 
     fn run(t: &dyn Transformer, m: &mut ResMap) -> Result<()> {
-        let mut mem = MemFs::new();
-        mem.add("kustomization.yaml", "");
-        let ldr = Loader::new(&mem, Path::new("/"), LoadRestrictor::RootOnly).unwrap();
-        let config = TransformerConfig::default();
-        let ctx = PluginContext {
-            loader: &ldr,
-            config: &config,
-            origin: None,
-        };
-        t.transform(m, &ctx)
+        crate::fieldspec::test_support::run_transformer(t, m, &TransformerConfig::default())
     }
 
     #[test]

@@ -105,11 +105,7 @@ impl Transformer for LabelTransformer {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::fs::MemFs;
-    use crate::loader::{LoadRestrictor, Loader};
     use crate::resource::Resource;
     use crate::yaml::parse::{parse_documents, parse_single};
     use crate::yaml::ScalarKind;
@@ -125,16 +121,7 @@ mod tests {
     }
 
     fn run(t: &dyn Transformer, m: &mut ResMap) -> Result<()> {
-        let mut mem = MemFs::new();
-        mem.add("kustomization.yaml", "");
-        let ldr = Loader::new(&mem, Path::new("/"), LoadRestrictor::RootOnly).unwrap();
-        let config = TransformerConfig::default();
-        let ctx = PluginContext {
-            loader: &ldr,
-            config: &config,
-            origin: None,
-        };
-        t.transform(m, &ctx)
+        crate::fieldspec::test_support::run_transformer(t, m, &TransformerConfig::default())
     }
 
     fn pairs(p: &[(&str, &str)]) -> BTreeMap<String, String> {

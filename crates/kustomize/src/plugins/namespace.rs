@@ -200,11 +200,7 @@ fn is_nil_or_empty(node: &Node) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::fs::MemFs;
-    use crate::loader::{LoadRestrictor, Loader};
     use crate::resource::Resource;
     use crate::yaml::parse::{parse_documents, parse_single};
 
@@ -219,15 +215,7 @@ mod tests {
     }
 
     fn run(t: &dyn Transformer, m: &mut ResMap, config: &TransformerConfig) -> Result<()> {
-        let mut mem = MemFs::new();
-        mem.add("kustomization.yaml", "");
-        let ldr = Loader::new(&mem, Path::new("/"), LoadRestrictor::RootOnly).unwrap();
-        let ctx = PluginContext {
-            loader: &ldr,
-            config,
-            origin: None,
-        };
-        t.transform(m, &ctx)
+        crate::fieldspec::test_support::run_transformer(t, m, config)
     }
 
     fn namespaces(m: &ResMap) -> Vec<String> {
