@@ -9,6 +9,7 @@ pub mod fieldspec;
 pub mod fs;
 pub mod kustomization;
 pub mod loader;
+pub mod nameref;
 pub mod plugins;
 pub mod resource;
 pub mod select;

@@ -8,6 +8,8 @@
 //! the configuration's `kind`.
 
 pub mod annotations;
+pub mod generators;
+pub mod hash;
 pub mod images;
 pub mod labels;
 pub mod namespace;

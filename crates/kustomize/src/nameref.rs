@@ -1,0 +1,997 @@
+//! Name reference fix-up: after prefixes, suffixes, namespaces and hashes
+//! renamed resources, fields that refer to them by their old names (a
+//! Deployment's `configMapRef`, a RoleBinding's `subjects`, ...) are
+//! rewritten to the new names.
+//!
+//! This is kustomize's `nameReferenceTransformer` with its `nameref.Filter`
+//! (v5.5.0). For every resource that may refer to others (its original kind
+//! is selected by a referrer field spec of the `nameReference` table), each
+//! value found at the spec's path is looked up among the resources it could
+//! refer to:
+//!
+//! * candidates must have had the referenced name among their *previous*
+//!   names (a resource never renamed is never a referral target), a previous
+//!   kind selected by the table entry, and for `roleRef/name` the kind and
+//!   group the `roleRef` names;
+//! * namespaced candidates must live in the referrer's current namespace
+//!   (ServiceAccounts excepted; RoleBindings also reach the namespaces of
+//!   their ServiceAccount subjects); a cluster-scoped referrer reaches all;
+//! * among several, those renamed with the same prefixes and suffixes as the
+//!   referrer win; if several remain they must all carry the same new name
+//!   (and namespace, for `{name, namespace}` maps), or it is an error.
+
+use crate::error::{Error, Result};
+use crate::fieldspec::apply_field_spec;
+use crate::fieldspec::{FieldSpec, TransformerConfig};
+use crate::plugins::prefix_suffix::{PREFIXES_ANNOTATION, SUFFIXES_ANNOTATION};
+use crate::resource::{Gvk, ResId, ResMap, Resource};
+use crate::yaml::emit::to_yaml_string;
+use crate::yaml::{Map, Node};
+
+/// Rewrites every name reference whose target was renamed.
+pub fn fix_name_references(resources: &mut ResMap, config: &TransformerConfig) -> Result<()> {
+    for index in 0..resources.len() {
+        let filters = filters_for(&resources.resources[index], config);
+        if filters.is_empty() {
+            continue;
+        }
+        let candidates = candidates_for(resources, index)?;
+        // The referrer is edited on a copy: it may be a candidate itself,
+        // and its identity (what candidates are matched against) does not
+        // change while its reference fields are rewritten.
+        let mut node = resources.resources[index].node.clone();
+        let referrer = &resources.resources[index];
+        for filter in &filters {
+            let search = Search {
+                referrer,
+                resources,
+                candidates: &candidates,
+                field: filter.field,
+                target: &filter.target,
+            };
+            search.run(&mut node)?;
+        }
+        resources.resources[index].node = node;
+    }
+    Ok(())
+}
+
+/// One referrer field spec that applies to a resource, with the kind of
+/// resource it refers to.
+struct Filter<'c> {
+    field: &'c FieldSpec,
+    target: Gvk,
+}
+
+/// The filters for a possible referrer, in table order: every referrer spec
+/// that selects the resource's original kind.
+fn filters_for<'c>(resource: &Resource, config: &'c TransformerConfig) -> Vec<Filter<'c>> {
+    let original = resource.original_id().gvk;
+    config
+        .name_reference
+        .iter()
+        .flat_map(|back_reference| {
+            back_reference
+                .referrers
+                .iter()
+                .filter(|spec| spec.gvk().selects(&original))
+                .map(move |spec| Filter {
+                    field: spec,
+                    target: back_reference.gvk(),
+                })
+        })
+        .collect()
+}
+
+/// Kustomize's `SubsetThatCouldBeReferencedByResource`: the resources a
+/// referrer could refer to at all, by namespace.
+fn candidates_for(resources: &ResMap, referrer_index: usize) -> Result<Vec<usize>> {
+    let referrer = &resources.resources[referrer_index];
+    let referrer_id = referrer.id();
+    if referrer_id.gvk.is_cluster_scoped() {
+        return Ok((0..resources.len()).collect());
+    }
+    let binding_namespaces = role_binding_service_account_namespaces(referrer)?;
+    Ok(resources
+        .iter()
+        .enumerate()
+        .filter(|(_, target)| {
+            let id = target.id();
+            id.gvk.is_cluster_scoped()
+                || id.effective_namespace() == referrer_id.effective_namespace()
+                || binding_namespaces.iter().any(|ns| ns == target.namespace())
+        })
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// The namespaces of a RoleBinding's ServiceAccount subjects: a binding may
+/// refer to service accounts in other namespaces.
+fn role_binding_service_account_namespaces(referrer: &Resource) -> Result<Vec<String>> {
+    if referrer.kind() != "RoleBinding" {
+        return Ok(Vec::new());
+    }
+    let Some(subjects) = referrer.node.get("subjects").and_then(Node::as_seq) else {
+        return Ok(Vec::new());
+    };
+    let mut namespaces = Vec::new();
+    for subject in subjects.iter().filter_map(Node::as_map) {
+        let (Some(namespace), Some(kind)) = (subject.get("namespace"), subject.get("kind")) else {
+            continue;
+        };
+        if kind.as_str() != Some("ServiceAccount") {
+            continue;
+        }
+        match namespace {
+            Node::Scalar(s) if s.kind == crate::yaml::ScalarKind::Str => {
+                namespaces.push(s.value.clone())
+            }
+            _ => {
+                return Err(Error::msg(format!(
+                    "Invalid Input: namespace is blank for resource \"{}\"\n",
+                    referrer.id()
+                )))
+            }
+        }
+    }
+    Ok(namespaces)
+}
+
+/// Fixing one referrer field of one referrer.
+struct Search<'a> {
+    referrer: &'a Resource,
+    resources: &'a ResMap,
+    /// Indices into `resources` of what the referrer could refer to.
+    candidates: &'a [usize],
+    field: &'a FieldSpec,
+    target: &'a Gvk,
+}
+
+impl Search<'_> {
+    fn run(&self, node: &mut Node) -> Result<()> {
+        // The spec selected the referrer by its original kind; the walk
+        // itself must not filter again by the current kind.
+        let walk_spec = FieldSpec {
+            path: self.field.path.clone(),
+            ..FieldSpec::default()
+        };
+        apply_field_spec(node, &walk_spec, None, &mut |found| self.set(found)).map_err(|e| {
+            e.context(format!(
+                "updating name reference in '{}' field of '{}'",
+                self.field.path,
+                self.referrer.id()
+            ))
+        })
+    }
+
+    /// Called on every node the path reaches.
+    fn set(&self, node: &mut Node) -> Result<()> {
+        match node {
+            Node::Scalar(s) if s.is_null() => Ok(()),
+            Node::Scalar(_) => self.set_scalar(node),
+            Node::Map(map) => self.set_mapping(map),
+            Node::Seq(items) => {
+                for item in items.iter_mut() {
+                    match item {
+                        Node::Scalar(s) if s.is_null() => {}
+                        Node::Scalar(_) => self.set_scalar(item)?,
+                        Node::Map(map) => self.set_mapping(map)?,
+                        Node::Seq(_) => {
+                            return Err(Error::msg(
+                                "name reference: a list element is itself a list; expected a name or a map with a 'name' field",
+                            ))
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A plain name field: replaced by the referral's current name.
+    fn set_scalar(&self, node: &mut Node) -> Result<()> {
+        let old_name = node
+            .as_scalar()
+            .map(|s| s.value.clone())
+            .unwrap_or_default();
+        let all: Vec<usize> = self.candidates.to_vec();
+        let Some(referral) = self.select_referral(&old_name, all, false)? else {
+            return Ok(());
+        };
+        let new_name = self.resources.resources[referral].name();
+        if new_name != old_name {
+            *node = Node::string(new_name);
+        }
+        Ok(())
+    }
+
+    /// A `{name, namespace}` map (RBAC subjects, webhook services): the
+    /// namespace narrows the candidates, and both fields are updated.
+    fn set_mapping(&self, map: &mut Map) -> Result<()> {
+        let Some(name_node) = map.get("name") else {
+            return Err(Error::msg("path config error; no 'name' field in node"));
+        };
+        let old_name = name_node
+            .as_scalar()
+            .map(|s| s.value.clone())
+            .unwrap_or_default();
+        let candidates = match map.get("namespace") {
+            None => self.candidates.to_vec(),
+            Some(ns) => {
+                self.in_namespace(&ns.as_scalar().map(|s| s.value.clone()).unwrap_or_default())
+            }
+        };
+        let Some(referral) = self.select_referral(&old_name, candidates, true)? else {
+            return Ok(());
+        };
+        let referral = &self.resources.resources[referral];
+        if referral.name() == old_name && referral.namespace().is_empty() {
+            return Ok(());
+        }
+        map.insert("name", Node::string(referral.name()));
+        // An empty namespace is a wildcard here, not "default": keep the
+        // field as it is.
+        if !referral.namespace().is_empty() {
+            map.insert("namespace", Node::string(referral.namespace()));
+        }
+        Ok(())
+    }
+
+    /// Candidates whose original namespace is `namespace`, or failing
+    /// that, whose current namespace is (cluster-scoped ones never match).
+    fn in_namespace(&self, namespace: &str) -> Vec<usize> {
+        let pick = |id_of: &dyn Fn(&Resource) -> ResId| -> Vec<usize> {
+            self.candidates
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let id = id_of(&self.resources.resources[i]);
+                    !id.gvk.is_cluster_scoped() && id.effective_namespace() == namespace
+                })
+                .collect()
+        };
+        let by_original = pick(&|r: &Resource| r.original_id());
+        if !by_original.is_empty() {
+            return by_original;
+        }
+        pick(&|r: &Resource| r.id())
+    }
+
+    /// Kustomize's `selectReferral`: narrows the candidates step by step;
+    /// `None` when nothing matches.
+    fn select_referral(
+        &self,
+        old_name: &str,
+        candidates: Vec<usize>,
+        compare_namespaces: bool,
+    ) -> Result<Option<usize>> {
+        let resources = &self.resources.resources;
+        let role_ref = self.role_ref_gvk();
+        let mut remaining: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| {
+                resources[i]
+                    .previous_ids
+                    .iter()
+                    .any(|id| id.name == old_name)
+            })
+            .filter(|&i| {
+                resources[i]
+                    .previous_ids
+                    .iter()
+                    .any(|id| self.target.selects(&id.gvk))
+            })
+            .filter(|&i| match &role_ref {
+                Some(gvk) => resources[i]
+                    .previous_ids
+                    .iter()
+                    .any(|id| gvk.selects(&id.gvk)),
+                None => true,
+            })
+            .filter(|&i| self.reachable_by_namespace(&resources[i]))
+            .collect();
+        if remaining.len() == 1 {
+            return Ok(remaining.pop());
+        }
+        remaining.retain(|&i| same_prefixes_and_suffixes(self.referrer, &resources[i]));
+        match remaining.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            [first, rest @ ..] => {
+                let first_res = &resources[*first];
+                let identical = rest.iter().all(|&i| {
+                    resources[i].name() == first_res.name()
+                        && (!compare_namespaces
+                            || resources[i].namespace() == first_res.namespace())
+                });
+                if identical {
+                    Ok(Some(*first))
+                } else {
+                    Err(self.too_many(&remaining))
+                }
+            }
+        }
+    }
+
+    /// For a `roleRef/name` field, the kind and group the `roleRef` names
+    /// (no version: any). `None` when not a roleRef or it is incomplete.
+    fn role_ref_gvk(&self) -> Option<Gvk> {
+        if !self.field.path.ends_with("roleRef/name") {
+            return None;
+        }
+        let role_ref = self.referrer.node.get("roleRef")?;
+        let group = role_ref.get("apiGroup")?.as_scalar()?.value.clone();
+        let kind = role_ref.get("kind")?.as_scalar()?.value.clone();
+        Some(Gvk::new(&group, "", &kind))
+    }
+
+    /// Namespaced candidates must share the referrer's current namespace,
+    /// except ServiceAccounts; a cluster-scoped referrer reaches anything.
+    fn reachable_by_namespace(&self, candidate: &Resource) -> bool {
+        let referrer_id = self.referrer.id();
+        if referrer_id.gvk.is_cluster_scoped() {
+            return true;
+        }
+        let id = candidate.id();
+        id.gvk.is_cluster_scoped()
+            || candidate.kind() == "ServiceAccount"
+            || id.effective_namespace() == referrer_id.effective_namespace()
+    }
+
+    fn too_many(&self, candidates: &[usize]) -> Error {
+        let resources = &self.resources.resources;
+        let ids: Vec<String> = candidates
+            .iter()
+            .map(|&i| resources[i].id().to_string())
+            .collect();
+        let mut message = format!(
+            "found multiple possible referrals: {}\n\n**** Too many possible referral targets to referrer:\n{}\n",
+            ids.join(", "),
+            to_yaml_string(&self.referrer.node)
+        );
+        for (n, &i) in candidates.iter().enumerate() {
+            message.push_str(&format!(
+                "--- possible referral {n}:\n{}\n",
+                to_yaml_string(&resources[i].node)
+            ));
+        }
+        Error::msg(message)
+    }
+}
+
+/// Whether two resources were renamed by the same trailing run of prefixes
+/// and suffixes (kustomize's `PrefixesSuffixesEquals`).
+fn same_prefixes_and_suffixes(a: &Resource, b: &Resource) -> bool {
+    same_ending(
+        &affixes(a, PREFIXES_ANNOTATION),
+        &affixes(b, PREFIXES_ANNOTATION),
+    ) && same_ending(
+        &affixes(a, SUFFIXES_ANNOTATION),
+        &affixes(b, SUFFIXES_ANNOTATION),
+    )
+}
+
+/// The prefixes or suffixes the prefix/suffix transformers recorded, oldest
+/// first (a comma-separated build annotation, as in kustomize).
+fn affixes(resource: &Resource, annotation: &str) -> Vec<String> {
+    match resource
+        .annotations()
+        .and_then(|a| a.get(annotation))
+        .and_then(Node::as_str)
+    {
+        Some(list) => list.split(',').map(str::to_owned).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Kustomize's `SameEndingSubSlice`: the shorter list is the end of the
+/// longer one; an empty list only matches an empty list.
+fn same_ending(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return long.is_empty();
+    }
+    long.ends_with(short)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fieldspec::NameBackReferences;
+    use crate::plugins::hash::add_hash_suffixes;
+    use crate::yaml::parse::{parse_documents, parse_single};
+
+    fn resources(yaml: &str) -> ResMap {
+        ResMap {
+            resources: parse_documents(yaml)
+                .unwrap()
+                .into_iter()
+                .map(Resource::new)
+                .collect(),
+        }
+    }
+
+    /// What `namePrefix`/`nameSuffix` leave behind.
+    fn add_prefix_suffix(r: &mut Resource, prefix: &str, suffix: &str) {
+        r.remember_current_id();
+        let name = format!("{prefix}{}{suffix}", r.name());
+        r.set_name(&name);
+        for (affix, annotation) in [(prefix, PREFIXES_ANNOTATION), (suffix, SUFFIXES_ANNOTATION)] {
+            if affix.is_empty() {
+                continue;
+            }
+            let list = match r
+                .annotations()
+                .and_then(|a| a.get(annotation))
+                .and_then(Node::as_str)
+            {
+                Some(existing) => format!("{existing},{affix}"),
+                None => affix.to_owned(),
+            };
+            r.set_annotation(annotation, &list);
+        }
+    }
+
+    /// What `namespace:` leaves behind (every resource gets a previous id).
+    fn set_namespace(r: &mut Resource, namespace: &str) {
+        r.remember_current_id();
+        if !r.gvk().is_cluster_scoped() {
+            r.set_namespace(namespace);
+        }
+    }
+
+    fn by_name<'a>(map: &'a ResMap, kind: &str, name: &str) -> &'a Resource {
+        map.iter()
+            .find(|r| r.kind() == kind && r.name() == name)
+            .unwrap_or_else(|| panic!("no {kind} {name}"))
+    }
+
+    fn defaults() -> TransformerConfig {
+        TransformerConfig::default_config()
+    }
+
+    /// The resource a generator makes: marked for a hash suffix.
+    fn generated(yaml: &str) -> Resource {
+        let mut r = Resource::new(parse_single(yaml).unwrap());
+        r.needs_hash_suffix = true;
+        r
+    }
+
+    const WORKLOADS: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      serviceAccountName: sa
+      volumes:
+      - name: v1
+        configMap:
+          name: cm
+      - name: v2
+        secret:
+          secretName: sec
+      - name: v3
+        projected:
+          sources:
+          - configMap:
+              name: cm
+          - secret:
+              name: sec
+      - name: v4
+        configMap:
+          name: unknown
+      containers:
+      - name: c
+        envFrom:
+        - configMapRef:
+            name: cm
+        - secretRef:
+            name: sec
+        env:
+        - name: X
+          valueFrom:
+            configMapKeyRef:
+              name: cm
+              key: a
+        - name: Y
+          valueFrom:
+            secretKeyRef:
+              name: sec
+              key: k
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: svc
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ing
+spec:
+  tls:
+  - secretName: sec
+  defaultBackend:
+    service:
+      name: svc
+  rules:
+  - http:
+      paths:
+      - backend:
+          service:
+            name: svc
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: sa
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: r
+rules:
+- apiGroups: [""]
+  resources: [configmaps]
+  resourceNames: [cm, other]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: rb
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: r
+subjects:
+- kind: ServiceAccount
+  name: sa
+- kind: ServiceAccount
+  name: sa
+  namespace: elsewhere
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: crb
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: r
+subjects:
+- kind: ServiceAccount
+  name: sa
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: hpa
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: vwc
+webhooks:
+- name: w
+  clientConfig:
+    service:
+      name: svc
+      namespace: default
+"#;
+
+    /// `kubectl kustomize` of WORKLOADS with `namePrefix: p-` and generated
+    /// `cm` (a=b) and `sec` (k=v).
+    const WORKLOADS_EXPECTED: &str = r#"apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: p-sa
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: p-r
+rules:
+- apiGroups:
+  - ""
+  resourceNames:
+  - p-cm-4h2mbtbbt6
+  - other
+  resources:
+  - configmaps
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: p-rb
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: p-r
+subjects:
+- kind: ServiceAccount
+  name: p-sa
+- kind: ServiceAccount
+  name: sa
+  namespace: elsewhere
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: p-crb
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: r
+subjects:
+- kind: ServiceAccount
+  name: p-sa
+---
+apiVersion: v1
+data:
+  a: b
+kind: ConfigMap
+metadata:
+  name: p-cm-4h2mbtbbt6
+---
+apiVersion: v1
+data:
+  k: dg==
+kind: Secret
+metadata:
+  name: p-sec-ftgtgc4t9f
+type: Opaque
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: p-svc
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: p-web
+spec:
+  template:
+    spec:
+      containers:
+      - env:
+        - name: X
+          valueFrom:
+            configMapKeyRef:
+              key: a
+              name: p-cm-4h2mbtbbt6
+        - name: "Y"
+          valueFrom:
+            secretKeyRef:
+              key: k
+              name: p-sec-ftgtgc4t9f
+        envFrom:
+        - configMapRef:
+            name: p-cm-4h2mbtbbt6
+        - secretRef:
+            name: p-sec-ftgtgc4t9f
+        name: c
+      serviceAccountName: p-sa
+      volumes:
+      - configMap:
+          name: p-cm-4h2mbtbbt6
+        name: v1
+      - name: v2
+        secret:
+          secretName: p-sec-ftgtgc4t9f
+      - name: v3
+        projected:
+          sources:
+          - configMap:
+              name: p-cm-4h2mbtbbt6
+          - secret:
+              name: p-sec-ftgtgc4t9f
+      - configMap:
+          name: unknown
+        name: v4
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: p-hpa
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: p-web
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: p-ing
+spec:
+  defaultBackend:
+    service:
+      name: p-svc
+  rules:
+  - http:
+      paths:
+      - backend:
+          service:
+            name: p-svc
+  tls:
+  - secretName: p-sec-ftgtgc4t9f
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: p-vwc
+webhooks:
+- clientConfig:
+    service:
+      name: p-svc
+      namespace: default
+  name: w
+"#;
+
+    #[test]
+    fn generated_and_prefixed_names_reach_every_kind_of_reference() {
+        let mut map = resources(WORKLOADS);
+        map.resources.push(generated(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {a: b}\n",
+        ));
+        map.resources.push(generated(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: sec}\ntype: Opaque\ndata: {k: dg==}\n",
+        ));
+        for r in map.iter_mut() {
+            add_prefix_suffix(r, "p-", "");
+        }
+        add_hash_suffixes(&mut map).unwrap();
+        fix_name_references(&mut map, &defaults()).unwrap();
+        // The build strips its bookkeeping annotations before printing.
+        for r in map.iter_mut() {
+            r.remove_annotation(PREFIXES_ANNOTATION);
+        }
+
+        for expected in WORKLOADS_EXPECTED.split("---\n") {
+            let node = parse_single(expected).unwrap();
+            let kind = node.str_at(&["kind"]).unwrap();
+            let name = node.str_at(&["metadata", "name"]).unwrap();
+            assert_eq!(
+                to_yaml_string(&by_name(&map, kind, name).node),
+                expected,
+                "{kind} {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn resources_never_renamed_are_not_referral_targets() {
+        let mut map = resources(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes:\n  - configMap: {name: cm}\n",
+        );
+        let before = map.resources[1].node.clone();
+        fix_name_references(&mut map, &defaults()).unwrap();
+        assert_eq!(map.resources[1].node, before);
+    }
+
+    #[test]
+    fn namespaced_referrals_stay_in_the_referrer_namespace() {
+        let mut map = resources(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: b}\nspec:\n  volumes:\n  - configMap: {name: cm}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: a}\nspec:\n  volumes:\n  - configMap: {name: cm}\n",
+        );
+        add_prefix_suffix(&mut map.resources[0], "x-", "");
+        fix_name_references(&mut map, &defaults()).unwrap();
+        let volume_of = |r: &Resource| {
+            r.node
+                .get_path(&["spec", "volumes"])
+                .unwrap()
+                .as_seq()
+                .unwrap()[0]
+                .str_at(&["configMap", "name"])
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(volume_of(&map.resources[1]), "cm");
+        assert_eq!(volume_of(&map.resources[2]), "x-cm");
+    }
+
+    #[test]
+    fn role_ref_follows_the_kind_it_names() {
+        let mut map = resources(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}\n",
+        );
+        add_prefix_suffix(&mut map.resources[0], "role-", "");
+        add_prefix_suffix(&mut map.resources[1], "cluster-", "");
+        fix_name_references(&mut map, &defaults()).unwrap();
+        assert_eq!(
+            map.resources[2].node.str_at(&["roleRef", "name"]),
+            Some("cluster-r")
+        );
+    }
+
+    #[test]
+    fn subjects_in_other_namespaces_get_name_and_namespace() {
+        // A ServiceAccount moved to namespace `sys` and prefixed, bound from
+        // a RoleBinding in `app` that names the account's original namespace.
+        let mut map = resources(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa, namespace: sys}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: app}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects:\n- {kind: ServiceAccount, name: sa, namespace: sys}\n- {kind: ServiceAccount, name: sa}\n",
+        );
+        add_prefix_suffix(&mut map.resources[0], "p-", "");
+        fix_name_references(&mut map, &defaults()).unwrap();
+        let subjects = map.resources[1]
+            .node
+            .get("subjects")
+            .unwrap()
+            .as_seq()
+            .unwrap();
+        assert_eq!(
+            subjects[0],
+            parse_single("{kind: ServiceAccount, name: p-sa, namespace: sys}").unwrap()
+        );
+        // Without a namespace the subject still finds the account (service
+        // accounts are reachable across namespaces) and gains its namespace.
+        assert_eq!(
+            subjects[1],
+            parse_single("{kind: ServiceAccount, name: p-sa, namespace: sys}").unwrap()
+        );
+    }
+
+    #[test]
+    fn overlapping_service_accounts_are_ambiguous() {
+        // TestNamedspacedServiceAccountsWithOverlap: two bases put `sa` into
+        // namespaces a and b; their ClusterRoleBindings cannot tell them apart.
+        let mut map = resources(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: crb-a}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cr-a}\nsubjects:\n- {kind: ServiceAccount, name: sa}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: crb-b}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cr-b}\nsubjects:\n- {kind: ServiceAccount, name: sa}\n",
+        );
+        for (i, ns) in ["a", "a", "b", "b"].into_iter().enumerate() {
+            set_namespace(&mut map.resources[i], ns);
+        }
+        let err = fix_name_references(&mut map, &defaults())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("updating name reference in 'subjects' field of 'ClusterRoleBinding.v1.rbac.authorization.k8s.io/crb-a.[noNs]': considering field 'subjects' of object ClusterRoleBinding.v1.rbac.authorization.k8s.io/crb-a.[noNs]: found multiple possible referrals: ServiceAccount.v1.[noGrp]/sa.a, ServiceAccount.v1.[noGrp]/sa.b\n\n**** Too many possible referral targets to referrer:\n"),
+            "{err}"
+        );
+        assert!(err.contains("--- possible referral 1:\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n  namespace: b\n"), "{err}");
+    }
+
+    /// TestMultibasesWithConflict: a base (pfx-/-sfx) included by overlays
+    /// a (a-/-suffixA, with its own ServiceAccount) and b (b-/-suffixB).
+    fn multibases(with_conflict: bool) -> ResMap {
+        let base = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: serviceaccount}\n---\napiVersion: rbac.authorization.k8s.io/v1beta1\nkind: RoleBinding\nmetadata: {name: rolebinding}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: role}\nsubjects:\n- {kind: ServiceAccount, name: serviceaccount}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: role}\n";
+        let mut all = ResMap::new();
+        for (prefix, suffix) in [("a-", "-suffixA"), ("b-", "-suffixB")] {
+            let mut overlay = if with_conflict && prefix == "a-" {
+                resources(
+                    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: serviceaccount}\n",
+                )
+            } else {
+                ResMap::new()
+            };
+            let mut base = resources(base);
+            for r in base.iter_mut() {
+                add_prefix_suffix(r, "pfx-", "-sfx");
+            }
+            overlay.resources.extend(base.resources);
+            for r in overlay.iter_mut() {
+                add_prefix_suffix(r, prefix, suffix);
+            }
+            all.resources.extend(overlay.resources);
+        }
+        all
+    }
+
+    #[test]
+    fn prefixes_and_suffixes_disambiguate_referrals() {
+        let mut map = multibases(false);
+        fix_name_references(&mut map, &defaults()).unwrap();
+        let binding = by_name(&map, "RoleBinding", "b-pfx-rolebinding-sfx-suffixB");
+        assert_eq!(
+            binding.node.str_at(&["roleRef", "name"]),
+            Some("b-pfx-role-sfx-suffixB")
+        );
+        let subject = &binding.node.get("subjects").unwrap().as_seq().unwrap()[0];
+        assert_eq!(
+            subject.str_at(&["name"]),
+            Some("b-pfx-serviceaccount-sfx-suffixB")
+        );
+    }
+
+    #[test]
+    fn multibases_with_conflict_fail() {
+        let mut map = multibases(true);
+        let err = fix_name_references(&mut map, &defaults())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("found multiple possible referrals: ServiceAccount.v1.[noGrp]/a-serviceaccount-suffixA.[noNs], ServiceAccount.v1.[noGrp]/a-pfx-serviceaccount-sfx-suffixA.[noNs]"),
+            "{err}"
+        );
+    }
+
+    /// Two bases put `cm` into namespaces a and b, both with `namePrefix: p-`;
+    /// the top kustomization adds a ClusterRole naming `cm`.
+    fn two_namespaced_config_maps(top_prefix: &str) -> ResMap {
+        let mut map = resources(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: cr}\nrules:\n- resourceNames: [cm]\n",
+        );
+        for (i, ns) in ["a", "b"].into_iter().enumerate() {
+            set_namespace(&mut map.resources[i], ns);
+            add_prefix_suffix(&mut map.resources[i], "p-", "");
+        }
+        if !top_prefix.is_empty() {
+            for r in map.iter_mut() {
+                add_prefix_suffix(r, top_prefix, "");
+            }
+        }
+        map
+    }
+
+    fn resource_names(map: &ResMap) -> Node {
+        map.resources[2]
+            .node
+            .get("rules")
+            .unwrap()
+            .as_seq()
+            .unwrap()[0]
+            .get("resourceNames")
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn identical_new_names_are_not_ambiguous() {
+        // kubectl: with `namePrefix: p-` on top the ClusterRole (prefixes
+        // [p-]) matches both ConfigMaps ([p-, p-]); both are now `p-p-cm`.
+        let mut map = two_namespaced_config_maps("p-");
+        fix_name_references(&mut map, &defaults()).unwrap();
+        assert_eq!(resource_names(&map), parse_single("[p-p-cm]").unwrap());
+        // Without it the ClusterRole was renamed differently from both
+        // candidates, so neither is chosen and `cm` stays.
+        let mut map = two_namespaced_config_maps("");
+        fix_name_references(&mut map, &defaults()).unwrap();
+        assert_eq!(resource_names(&map), parse_single("[cm]").unwrap());
+    }
+
+    #[test]
+    fn referrers_are_chosen_by_original_kind_and_maps_need_a_name() {
+        let mut config = TransformerConfig::default();
+        config.name_reference.push(NameBackReferences {
+            kind: "Secret".to_owned(),
+            referrers: vec![FieldSpec {
+                kind: "Foo".to_owned(),
+                path: "spec/ref".to_owned(),
+                ..FieldSpec::default()
+            }],
+            ..NameBackReferences::default()
+        });
+        let mut map = resources(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\napiVersion: x/v1\nkind: Foo\nmetadata: {name: f}\nspec:\n  ref: {namespace: default}\n",
+        );
+        add_prefix_suffix(&mut map.resources[0], "p-", "");
+        let err = fix_name_references(&mut map, &config)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with("path config error; no 'name' field in node"),
+            "{err}"
+        );
+        assert!(
+            err.starts_with("updating name reference in 'spec/ref' field of 'Foo.v1.x/f.[noNs]'"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn same_ending_compares_the_outermost_renames() {
+        let v = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(same_ending(&v(&[]), &v(&[])));
+        assert!(!same_ending(&v(&[]), &v(&["a-"])));
+        assert!(same_ending(&v(&["a-"]), &v(&["pfx-", "a-"])));
+        assert!(!same_ending(&v(&["pfx-", "b-"]), &v(&["pfx-", "a-"])));
+    }
+}
