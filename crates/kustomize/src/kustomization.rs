@@ -166,6 +166,7 @@ pub struct VarTarget {
 #[derive(Debug, Default, Clone, Deserialize, PartialEq)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct FieldRef {
+    #[serde(alias = "fieldpath")]
     pub field_path: String,
 }
 

@@ -10,10 +10,16 @@ pub mod fs;
 pub mod kustomization;
 pub mod loader;
 pub mod nameref;
+pub mod patch;
 pub mod plugins;
 pub mod resource;
 pub mod select;
+pub mod sort;
+mod target;
 pub mod vars;
 pub mod yaml;
+mod build;
 
 pub use error::{Error, Result};
+
+pub use build::{build, build_to_string, render, BuildOptions, Reorder};

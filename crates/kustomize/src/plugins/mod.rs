@@ -7,19 +7,21 @@
 //! implementation: [`load_transformer`] and [`load_generator`] dispatch on
 //! the configuration's `kind`.
 
-pub mod annotations;
 pub mod generators;
-pub mod hash;
+pub mod annotations;
 pub mod images;
 pub mod labels;
 pub mod namespace;
 pub mod prefix_suffix;
 pub mod replicas;
+pub mod hash;
+pub mod patches;
 pub mod replacements;
 
 use crate::error::{Error, Result};
 use crate::fieldspec::TransformerConfig;
 use crate::loader::Loader;
+use crate::kustomization::Kustomization;
 use crate::resource::{Origin, ResMap, Resource};
 use crate::yaml::Node;
 
@@ -30,6 +32,8 @@ pub struct PluginContext<'a, 'fs> {
     pub loader: &'a Loader<'fs>,
     /// Field specs (built-in defaults merged with `configurations:`/`crds:`).
     pub config: &'a TransformerConfig,
+    /// Merge keys for strategic merge patches.
+    pub schema: &'a crate::patch::Schema,
     /// Set when `buildMetadata` asks for origin annotations.
     pub origin: Option<&'a Origin>,
 }
@@ -44,21 +48,51 @@ pub trait Generator {
     fn generate(&self, ctx: &PluginContext<'_, '_>) -> Result<Vec<Resource>>;
 }
 
+/// A built-in generator and its plugin kind (named in origin annotations).
+pub type NamedGenerator = (&'static str, Box<dyn Generator>);
+
 /// Builds a transformer from a plugin configuration (a `transformers:` entry).
-pub fn load_transformer(
-    config: &Node,
-    ctx: &PluginContext<'_, '_>,
-) -> Result<Box<dyn Transformer>> {
+pub fn load_transformer(config: &Node, ctx: &PluginContext<'_, '_>) -> Result<Box<dyn Transformer>> {
     let kind = config.str_at(&["kind"]).unwrap_or("");
-    let _ = ctx;
-    Err(unknown_plugin(config, kind))
+    if !is_builtin(config) {
+        return Err(unknown_plugin(config, kind));
+    }
+    Ok(match kind {
+        "PatchStrategicMergeTransformer" => Box::new(patches::PatchStrategicMergeTransformer::from_config(config, ctx.loader)?),
+        "PatchTransformer" => Box::new(patches::PatchTransformer::from_config(config, ctx.loader)?),
+        "PatchJson6902Transformer" => Box::new(patches::PatchJson6902Transformer::from_config(config, ctx.loader)?),
+        "NamespaceTransformer" => Box::new(namespace::NamespaceTransformer::from_config(config)?),
+        "PrefixSuffixTransformer" => Box::new(prefix_suffix::PrefixSuffixTransformer::from_config(config)?),
+        "PrefixTransformer" => Box::new(prefix_suffix::PrefixTransformer::from_config(config)?),
+        "SuffixTransformer" => Box::new(prefix_suffix::SuffixTransformer::from_config(config)?),
+        "LabelTransformer" => Box::new(labels::LabelTransformer::from_config(config)?),
+        "AnnotationsTransformer" => Box::new(annotations::AnnotationsTransformer::from_config(config)?),
+        "ImageTagTransformer" => Box::new(images::ImageTagTransformer::from_config(config)?),
+        "ReplicaCountTransformer" => Box::new(replicas::ReplicaCountTransformer::from_config(config)?),
+        "ReplacementTransformer" => Box::new(replacements::ReplacementTransformer::from_config(config, ctx.loader)?),
+        "HashTransformer" => Box::new(hash::HashTransformer),
+        _ => return Err(unknown_plugin(config, kind)),
+    })
 }
 
 /// Builds a generator from a plugin configuration (a `generators:` entry).
 pub fn load_generator(config: &Node, ctx: &PluginContext<'_, '_>) -> Result<Box<dyn Generator>> {
-    let kind = config.str_at(&["kind"]).unwrap_or("");
     let _ = ctx;
-    Err(unknown_plugin(config, kind))
+    let kind = config.str_at(&["kind"]).unwrap_or("");
+    if !is_builtin(config) {
+        return Err(unknown_plugin(config, kind));
+    }
+    Ok(match kind {
+        "ConfigMapGenerator" => Box::new(generators::ConfigMapGenerator::from_config(config)?),
+        "SecretGenerator" => Box::new(generators::SecretGenerator::from_config(config)?),
+        _ => return Err(unknown_plugin(config, kind)),
+    })
+}
+
+/// Built-in plugin configs use `apiVersion: builtin` (kustomize also finds
+/// them under other API versions, since the kind alone names them).
+fn is_builtin(config: &Node) -> bool {
+    config.str_at(&["kind"]).is_some()
 }
 
 fn unknown_plugin(config: &Node, kind: &str) -> Error {
@@ -67,4 +101,79 @@ fn unknown_plugin(config: &Node, kind: &str) -> Error {
     Error::msg(format!(
         "unable to load builtin {kind}.{api_version}.[noGrp]/{name}: Berth runs only kustomize's built-in plugins (no exec or Go plugins)"
     ))
+}
+
+/// The generators a kustomization's own fields ask for, in kustomize's order
+/// (config maps, then secrets).
+pub fn builtin_generators(k: &Kustomization) -> Result<Vec<NamedGenerator>> {
+    let options = k.generator_options.as_ref();
+    let mut generators: Vec<NamedGenerator> = Vec::new();
+    for args in &k.config_map_generator {
+        generators.push(("ConfigMapGenerator", Box::new(generators::ConfigMapGenerator::from_args(args, options))));
+    }
+    for args in &k.secret_generator {
+        generators.push(("SecretGenerator", Box::new(generators::SecretGenerator::from_args(args, options))));
+    }
+    if !k.helm_charts.is_empty() || !k.helm_chart_inflation_generator.is_empty() || k.helm_globals.is_some() {
+        return Err(Error::msg(
+            "helmCharts: Berth does not inflate Helm charts; render the chart and list its output under resources",
+        ));
+    }
+    Ok(generators)
+}
+
+/// The transformers a kustomization's own fields ask for, in the order
+/// kustomize runs them.
+pub fn builtin_transformers(k: &Kustomization, ctx: &PluginContext<'_, '_>) -> Result<Vec<Box<dyn Transformer>>> {
+    let mut transformers: Vec<Box<dyn Transformer>> = Vec::new();
+    if !k.patches_strategic_merge.is_empty() {
+        transformers.push(Box::new(patches::PatchStrategicMergeTransformer::from_paths(
+            &k.patches_strategic_merge,
+            ctx.loader,
+        )?));
+    }
+    for entry in &k.patches {
+        transformers.push(Box::new(patches::PatchTransformer::from_entry(entry, ctx.loader)?));
+    }
+    if !k.namespace.is_empty() {
+        transformers.push(Box::new(namespace::NamespaceTransformer::new(&k.namespace, ctx.config)));
+    }
+    if !k.name_prefix.is_empty() {
+        transformers.push(Box::new(prefix_suffix::PrefixTransformer::new(&k.name_prefix, &ctx.config.name_prefix)));
+    }
+    if !k.name_suffix.is_empty() {
+        let specs = if ctx.config.name_suffix.is_empty() { &ctx.config.name_prefix } else { &ctx.config.name_suffix };
+        transformers.push(Box::new(prefix_suffix::SuffixTransformer::new(&k.name_suffix, specs)));
+    }
+    for label in &k.labels {
+        transformers.push(Box::new(labels::LabelTransformer::for_label(label, ctx.config)?));
+    }
+    if !k.common_labels.is_empty() {
+        transformers.push(Box::new(labels::LabelTransformer::common(&k.common_labels, ctx.config)));
+    }
+    if !k.common_annotations.is_empty() {
+        transformers.push(Box::new(annotations::AnnotationsTransformer::common(&k.common_annotations, ctx.config)));
+    }
+    for entry in &k.patches_json6902 {
+        transformers.push(Box::new(patches::PatchJson6902Transformer::from_entry(entry, ctx.loader)?));
+    }
+    for replica in &k.replicas {
+        transformers.push(Box::new(replicas::ReplicaCountTransformer::new(replica, ctx.config)));
+    }
+    for image in &k.images {
+        transformers.push(Box::new(images::ImageTagTransformer::new(image, ctx.config)?));
+    }
+    if !k.replacements.is_empty() {
+        transformers.push(Box::new(replacements::ReplacementTransformer::from_kustomization(
+            &k.replacements,
+            ctx.loader,
+        )?));
+    }
+    Ok(transformers)
+}
+
+/// Adds generated resources to the build, honouring each one's behavior
+/// (create, merge, replace) against resources already there.
+pub fn absorb_generated(resources: &mut ResMap, generated: Vec<Resource>) -> Result<()> {
+    generators::absorb_all(resources, generated)
 }

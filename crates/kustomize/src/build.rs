@@ -1,0 +1,132 @@
+//! The top of a build: what `kustomize build DIR` does around the
+//! kustomization tree (final hashes, name references, vars, order).
+
+use std::path::Path;
+
+use crate::error::Result;
+use crate::fs::FileSystem;
+use crate::loader::{LoadRestrictor, Loader};
+use crate::resource::{Origin, ResMap};
+use crate::sort::SortOptions;
+use crate::target::Target;
+
+/// How the output is ordered (`--reorder`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reorder {
+    /// Not given: the kustomization's `sortOptions`, else legacy.
+    #[default]
+    Unspecified,
+    Legacy,
+    /// Keep input order.
+    None,
+}
+
+/// Options of one build.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub load_restrictor: LoadRestrictor,
+    pub reorder: Reorder,
+}
+
+/// Annotation kustomize uses to mark resources that are never output.
+const LOCAL_CONFIG_ANNOTATION: &str = "config.kubernetes.io/local-config";
+
+/// `buildMetadata` option asking for `config.kubernetes.io/origin`.
+const ORIGIN_ANNOTATIONS_OPTION: &str = "originAnnotations";
+const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
+/// `buildMetadata` option asking for the managed-by label.
+const MANAGED_BY_LABEL_OPTION: &str = "managedByLabel";
+const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+/// The value kustomize v5.5.0 writes; Berth builds what that version builds.
+const MANAGED_BY_VALUE: &str = "kustomize-v5.5.0";
+
+/// The origin annotation's text: YAML with kustomize's field order.
+fn origin_annotation(origin: &Origin) -> String {
+    let mut out = String::new();
+    for (key, value) in [
+        ("path", &origin.path),
+        ("repo", &origin.repo),
+        ("ref", &origin.git_ref),
+        ("configuredIn", &origin.configured_in),
+    ] {
+        if !value.is_empty() {
+            out.push_str(&format!("{key}: {value}\n"));
+        }
+    }
+    if let Some(by) = &origin.configured_by {
+        out.push_str("configuredBy:\n");
+        out.push_str(&format!("  apiVersion: {}\n", by.gvk.api_version()));
+        out.push_str(&format!("  kind: {}\n", by.gvk.kind));
+        if !by.name.is_empty() {
+            out.push_str(&format!("  name: {}\n", by.name));
+        }
+        if !by.namespace.is_empty() {
+            out.push_str(&format!("  namespace: {}\n", by.namespace));
+        }
+    }
+    out
+}
+
+/// Builds the kustomization in `path` into resources.
+pub fn build(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result<ResMap> {
+    let loader = Loader::new(fs, path, options.load_restrictor)?;
+    let mut target = Target::load(loader)?;
+    let build_metadata = target.kustomization.build_metadata.clone();
+    if !build_metadata.is_empty() {
+        target.origin = Some(Origin::default());
+    }
+    target.set_schema(true)?;
+    let mut ra = target.accumulate()?;
+    let mut resources = std::mem::take(&mut ra.resources);
+    // Done last, not per kustomization: hashes cover the final content,
+    // and references follow every rename made anywhere in the tree.
+    crate::plugins::hash::add_hash_suffixes(&mut resources)?;
+    crate::nameref::fix_name_references(&mut resources, &ra.config)?;
+    crate::vars::resolve_vars(&mut resources, &ra.vars, &ra.config.var_reference)?;
+    resources.resources.retain(|r| {
+        r.annotations()
+            .and_then(|a| a.get(LOCAL_CONFIG_ANNOTATION))
+            .and_then(|v| v.as_str())
+            .is_none_or(|v| v != "true")
+    });
+
+    if build_metadata.iter().any(|m| m == ORIGIN_ANNOTATIONS_OPTION) {
+        for r in resources.iter_mut() {
+            if let Some(text) = r.origin.as_ref().map(origin_annotation) {
+                r.set_annotation(ORIGIN_ANNOTATION, &text);
+            }
+        }
+    }
+    if build_metadata.iter().any(|m| m == MANAGED_BY_LABEL_OPTION) {
+        for r in resources.iter_mut() {
+            r.node.set_path(&["metadata", "labels", MANAGED_BY_LABEL], crate::yaml::Node::string(MANAGED_BY_VALUE));
+        }
+    }
+
+    let sort = match (&target.kustomization.sort_options, options.reorder) {
+        (Some(value), _) => Some(SortOptions::from_json(value)?),
+        (None, Reorder::Unspecified | Reorder::Legacy) => Some(SortOptions::legacy()),
+        (None, Reorder::None) => None,
+    };
+    if let Some(sort) = sort {
+        sort.apply(&mut resources)?;
+    }
+    Ok(resources)
+}
+
+/// Prints resources as `kustomize build` does: documents joined by `---`.
+pub fn render(resources: &ResMap) -> String {
+    let mut out = String::new();
+    for (i, r) in resources.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&crate::yaml::emit::to_yaml_string(&r.node));
+    }
+    out
+}
+
+/// Builds and prints in one step.
+pub fn build_to_string(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result<String> {
+    build(fs, path, options).map(|m| render(&m))
+}
