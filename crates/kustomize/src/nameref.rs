@@ -16,9 +16,10 @@
 //! * namespaced candidates must live in the referrer's current namespace
 //!   (ServiceAccounts excepted; RoleBindings also reach the namespaces of
 //!   their ServiceAccount subjects); a cluster-scoped referrer reaches all;
-//! * among several, those renamed with the same prefixes and suffixes as the
-//!   referrer win; if several remain they must all carry the same new name
-//!   (and namespace, for `{name, namespace}` maps), or it is an error.
+//! * among several, those renamed with the same prefixes or suffixes as the
+//!   referrer win, then those with the same prefixes and suffixes; if several
+//!   remain they must all carry the same new name (and namespace, for
+//!   `{name, namespace}` maps), or it is an error.
 
 use crate::error::{Error, Result};
 use crate::fieldspec::apply_field_spec;
@@ -293,7 +294,14 @@ impl Search<'_> {
         if remaining.len() == 1 {
             return Ok(remaining.pop());
         }
-        remaining.retain(|&i| same_prefixes_and_suffixes(self.referrer, &resources[i]));
+        // Prefer targets renamed like the referrer: first those sharing its
+        // prefixes or its suffixes, then those sharing both.
+        for both in [false, true] {
+            remaining.retain(|&i| renamed_alike(self.referrer, &resources[i], both));
+            if remaining.len() == 1 {
+                return Ok(remaining.pop());
+            }
+        }
         match remaining.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(*one)),
@@ -360,15 +368,21 @@ impl Search<'_> {
 }
 
 /// Whether two resources were renamed by the same trailing run of prefixes
-/// and suffixes (kustomize's `PrefixesSuffixesEquals`).
-fn same_prefixes_and_suffixes(a: &Resource, b: &Resource) -> bool {
-    same_ending(
+/// and (`both`) or (`!both`) suffixes (kustomize's `PrefixesSuffixesEquals`).
+fn renamed_alike(a: &Resource, b: &Resource, both: bool) -> bool {
+    let prefixes = same_ending(
         &affixes(a, PREFIXES_ANNOTATION),
         &affixes(b, PREFIXES_ANNOTATION),
-    ) && same_ending(
+    );
+    let suffixes = same_ending(
         &affixes(a, SUFFIXES_ANNOTATION),
         &affixes(b, SUFFIXES_ANNOTATION),
-    )
+    );
+    if both {
+        prefixes && suffixes
+    } else {
+        prefixes || suffixes
+    }
 }
 
 /// The prefixes or suffixes the prefix/suffix transformers recorded, oldest
@@ -984,6 +998,49 @@ webhooks:
             err.starts_with("updating name reference in 'spec/ref' field of 'Foo.v1.x/f.[noNs]'"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn sharing_only_the_prefix_is_enough_to_win() {
+        // TestPrefixSuffix: a Deployment suffixed `api` in a sub-base, the
+        // ConfigMap generated beside it, both prefixed `a` or `b` by two
+        // overlays. The Deployment shares only its prefix with its ConfigMap.
+        let mut map = ResMap::new();
+        for prefix in ["a", "b"] {
+            let mut overlay = resources(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: '-'}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        envFrom:\n        - configMapRef: {name: -example-configmap}\n",
+            );
+            add_prefix_suffix(&mut overlay.resources[0], "", "api");
+            overlay.resources.push(generated(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: -example-configmap}\n",
+            ));
+            for r in overlay.iter_mut() {
+                add_prefix_suffix(r, prefix, "");
+            }
+            map.resources.extend(overlay.resources);
+        }
+        add_hash_suffixes(&mut map).unwrap();
+        fix_name_references(&mut map, &defaults()).unwrap();
+        for (deployment, config_map) in [
+            (0, "a-example-configmap-6ct58987ht"),
+            (2, "b-example-configmap-6ct58987ht"),
+        ] {
+            let containers = map.resources[deployment].node.get_path(&[
+                "spec",
+                "template",
+                "spec",
+                "containers",
+            ]);
+            let reference = &containers.unwrap().as_seq().unwrap()[0]
+                .get("envFrom")
+                .unwrap()
+                .as_seq()
+                .unwrap()[0];
+            assert_eq!(
+                reference.str_at(&["configMapRef", "name"]),
+                Some(config_map)
+            );
+        }
     }
 
     #[test]
