@@ -40,6 +40,33 @@ const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
 /// The value kustomize v5.5.0 writes; Berth builds what that version builds.
 const MANAGED_BY_VALUE: &str = "kustomize-v5.5.0";
 
+/// Annotations kustomize uses to carry state between steps; never output.
+fn is_build_annotation(key: &str) -> bool {
+    key.starts_with("internal.config.kubernetes.io/")
+        || matches!(
+            key,
+            "config.kubernetes.io/previousKinds"
+                | "config.kubernetes.io/previousNames"
+                | "config.kubernetes.io/previousNamespaces"
+                | "config.kubernetes.io/path"
+                | "config.kubernetes.io/index"
+                | "config.k8s.io/id"
+                | "kustomize.config.k8s.io/id"
+                | "kustomize.config.k8s.io/needs-hash"
+                | "kustomize.config.k8s.io/behavior"
+        )
+}
+
+fn remove_build_annotations(r: &mut crate::resource::Resource) {
+    let keys: Vec<String> = match r.annotations() {
+        Some(a) => a.keys().filter(|k| is_build_annotation(k)).cloned().collect(),
+        None => return,
+    };
+    for key in keys {
+        r.remove_annotation(&key);
+    }
+}
+
 /// The origin annotation's text: YAML with kustomize's field order.
 fn origin_annotation(origin: &Origin) -> String {
     let mut out = String::new();
@@ -90,6 +117,9 @@ pub fn build(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result
             .is_none_or(|v| v != "true")
     });
 
+    for r in resources.iter_mut() {
+        remove_build_annotations(r);
+    }
     if build_metadata.iter().any(|m| m == ORIGIN_ANNOTATIONS_OPTION) {
         for r in resources.iter_mut() {
             if let Some(text) = r.origin.as_ref().map(origin_annotation) {

@@ -366,9 +366,27 @@ pub(crate) fn resources_from_documents(docs: Vec<Node>, path: &Path) -> Result<V
                 short_object(&doc)
             )));
         }
+        let mut doc = doc;
+        stringify_metadata_values(&mut doc);
         out.push(Resource::new(doc));
     }
     Ok(out)
+}
+
+/// Label and annotation values are strings in Kubernetes; kustomize reads
+/// `port: 8080` under annotations as the string "8080".
+fn stringify_metadata_values(doc: &mut Node) {
+    for field in ["labels", "annotations"] {
+        if let Some(map) = doc.get_path_mut(&["metadata", field]).and_then(Node::as_map_mut) {
+            for (_, value) in map.iter_mut() {
+                if let Node::Scalar(s) = value {
+                    if !s.is_null() {
+                        s.kind = crate::yaml::ScalarKind::Str;
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn short_object(doc: &Node) -> String {
