@@ -177,7 +177,8 @@ impl Kustomization {
         if node.is_null() {
             return Ok(Kustomization::default());
         }
-        let value = node_to_config_json(node);
+        let mut value = node_to_config_json(node);
+        canonicalize_field_names(&mut value);
         let mut k: Kustomization = serde_json::from_value(value).map_err(|e| e.to_string())?;
         k.fold_deprecated_fields();
         Ok(k)
@@ -193,13 +194,39 @@ impl Kustomization {
         {
             if !g.env.is_empty() {
                 let env = std::mem::take(&mut g.env);
-                g.envs.insert(0, env);
+                g.envs.push(env);
             }
         }
     }
 
     pub fn is_component(&self) -> bool {
         self.kind.as_deref() == Some(COMPONENT_KIND)
+    }
+}
+
+/// Every top-level field of a kustomization, as spelled in the schema.
+const FIELD_NAMES: &[&str] = &[
+    "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "openapi",
+    "configurations", "namePrefix", "nameSuffix", "namespace", "commonLabels", "labels",
+    "commonAnnotations", "patches", "patchesStrategicMerge", "patchesJson6902", "images",
+    "imageTags", "replicas", "configMapGenerator", "secretGenerator", "generatorOptions", "vars",
+    "replacements", "generators", "transformers", "validators", "sortOptions", "buildMetadata",
+    "helmCharts", "helmGlobals", "helmChartInflationGenerator",
+];
+
+/// Kustomize decodes its file with Go's `encoding/json`, which matches field
+/// names without regard to case (`nameprefix` is `namePrefix`).
+fn canonicalize_field_names(value: &mut serde_json::Value) {
+    let Some(object) = value.as_object_mut() else { return };
+    let renames: Vec<(String, &str)> = object
+        .keys()
+        .filter(|k| !FIELD_NAMES.contains(&k.as_str()))
+        .filter_map(|k| FIELD_NAMES.iter().find(|f| f.eq_ignore_ascii_case(k)).map(|f| (k.clone(), *f)))
+        .collect();
+    for (from, to) in renames {
+        if let Some(v) = object.remove(&from) {
+            object.entry(to).or_insert(v);
+        }
     }
 }
 
@@ -250,6 +277,14 @@ mod tests {
         assert_eq!(k.resources, ["a.yaml", "../base"]);
         assert_eq!(k.name_prefix, "p-");
         assert_eq!(k.images[0].new_tag, "1.2");
+    }
+
+    #[test]
+    fn matches_field_names_without_case() {
+        let node = parse_single("nameprefix: p-\nResources: [a.yaml]\n").unwrap();
+        let k = Kustomization::from_node(&node).unwrap();
+        assert_eq!(k.name_prefix, "p-");
+        assert_eq!(k.resources, ["a.yaml"]);
     }
 
     #[test]

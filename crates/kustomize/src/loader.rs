@@ -171,7 +171,12 @@ impl<'fs> Loader<'fs> {
             [name] => {
                 let path = self.root.join(name);
                 let text = self.load_text(name)?;
-                let mut docs = parse_yaml(&path, &text)?;
+                let mut docs = yaml::parse::parse_documents_last_key_wins(&text).map_err(|e| Error::Yaml {
+                    path: path.clone(),
+                    line: e.line,
+                    column: e.column,
+                    message: e.message,
+                })?;
                 let node = match docs.len() {
                     0 => Node::null(),
                     1 => docs.pop().expect("one document"),

@@ -27,7 +27,11 @@ pub struct ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -51,13 +55,18 @@ pub fn parse_documents(text: &str) -> Result<Vec<Node>, ParseError> {
 
 /// Like [`parse_documents`], keeping the line each document starts on.
 pub fn parse_documents_with_lines(text: &str) -> Result<Vec<Document>, ParseError> {
-    let mut reader = Reader {
-        parser: Parser::new_from_str(text),
-        anchors: HashMap::new(),
-        expanded: 0,
-        last_span: None,
-    };
-    reader.stream()
+    Reader::new(text, false).stream()
+}
+
+/// Like [`parse_documents`], but a repeated mapping key replaces the
+/// earlier value instead of failing. Kustomize reads kustomization files
+/// this way (through go-yaml v2), while resources refuse duplicates.
+pub fn parse_documents_last_key_wins(text: &str) -> Result<Vec<Node>, ParseError> {
+    Ok(Reader::new(text, true)
+        .stream()?
+        .into_iter()
+        .map(|d| d.node)
+        .collect())
 }
 
 /// Parses text that must hold exactly one document (or none, giving null).
@@ -76,6 +85,8 @@ pub fn parse_single(text: &str) -> Result<Node, ParseError> {
 
 struct Reader<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
+    /// Whether a repeated key replaces the earlier value (else an error).
+    last_key_wins: bool,
     /// Anchored nodes and their size in nodes (to charge alias expansion).
     anchors: HashMap<usize, (Node, usize)>,
     expanded: usize,
@@ -83,6 +94,16 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn new(text: &'a str, last_key_wins: bool) -> Self {
+        Reader {
+            parser: Parser::new_from_str(text),
+            last_key_wins,
+            anchors: HashMap::new(),
+            expanded: 0,
+            last_span: None,
+        }
+    }
+
     fn next(&mut self) -> Result<(Event<'a>, Span), ParseError> {
         match self.parser.next_event() {
             Some(Ok((event, span))) => {
@@ -143,7 +164,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Builds the node that starts with `event`; returns it with its size.
-    fn node(&mut self, event: Event<'a>, span: Span, depth: usize) -> Result<(Node, usize), ParseError> {
+    fn node(
+        &mut self,
+        event: Event<'a>,
+        span: Span,
+        depth: usize,
+    ) -> Result<(Node, usize), ParseError> {
         if depth > MAX_DEPTH {
             return Err(Self::error_at(&span, "YAML nested too deeply"));
         }
@@ -204,14 +230,28 @@ impl<'a> Reader<'a> {
                 Event::Scalar(value, style, _, tag) => {
                     let is_merge = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
                     let scalar = resolve_scalar(value, style, tag.as_deref());
-                    let key = if scalar.kind == ScalarKind::Null { String::new() } else { scalar.value };
+                    let key = if scalar.kind == ScalarKind::Null {
+                        String::new()
+                    } else {
+                        scalar.value
+                    };
                     (key, is_merge)
                 }
                 Event::Alias(id) => match self.anchors.get(&id) {
                     Some((Node::Scalar(s), _)) => (s.value.clone(), false),
-                    _ => return Err(Self::error_at(&key_span, "only scalar mapping keys are supported")),
+                    _ => {
+                        return Err(Self::error_at(
+                            &key_span,
+                            "only scalar mapping keys are supported",
+                        ))
+                    }
                 },
-                _ => return Err(Self::error_at(&key_span, "only scalar mapping keys are supported")),
+                _ => {
+                    return Err(Self::error_at(
+                        &key_span,
+                        "only scalar mapping keys are supported",
+                    ))
+                }
             };
             let (event, span) = self.next()?;
             let (value, n) = self.node(event, span, depth + 1)?;
@@ -223,16 +263,30 @@ impl<'a> Reader<'a> {
                         for item in items {
                             match item {
                                 Node::Map(m) => merged.push(m),
-                                _ => return Err(Self::error_at(&span, "map merge requires map or sequence of maps as the value")),
+                                _ => {
+                                    return Err(Self::error_at(
+                                        &span,
+                                        "map merge requires map or sequence of maps as the value",
+                                    ))
+                                }
                             }
                         }
                     }
-                    _ => return Err(Self::error_at(&span, "map merge requires map or sequence of maps as the value")),
+                    _ => {
+                        return Err(Self::error_at(
+                            &span,
+                            "map merge requires map or sequence of maps as the value",
+                        ))
+                    }
                 }
                 continue;
             }
             let line = key_span.start.line();
             if let Some(first) = key_lines.insert(key.clone(), line) {
+                if self.last_key_wins {
+                    map.insert(key, value);
+                    continue;
+                }
                 return Err(Self::error_at(
                     &key_span,
                     format!("mapping key {key:?} already defined at line {first}"),
@@ -288,8 +342,8 @@ pub fn resolve_plain(text: &str) -> ScalarKind {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return ScalarKind::Null,
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => return ScalarKind::Bool,
-        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf"
-        | "-.Inf" | "-.INF" => return ScalarKind::Float,
+        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
+        | "-.inf" | "-.Inf" | "-.INF" => return ScalarKind::Float,
         _ => {}
     }
     let first = text.as_bytes()[0];
@@ -338,17 +392,18 @@ pub fn go_parse_int(s: &str) -> Option<i128> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let (radix, digits) = if let Some(d) = rest.strip_prefix("0x").or_else(|| rest.strip_prefix("0X")) {
-        (16, d)
-    } else if let Some(d) = rest.strip_prefix("0o").or_else(|| rest.strip_prefix("0O")) {
-        (8, d)
-    } else if let Some(d) = rest.strip_prefix("0b").or_else(|| rest.strip_prefix("0B")) {
-        (2, d)
-    } else if rest.len() > 1 && rest.starts_with('0') {
-        (8, &rest[1..])
-    } else {
-        (10, rest)
-    };
+    let (radix, digits) =
+        if let Some(d) = rest.strip_prefix("0x").or_else(|| rest.strip_prefix("0X")) {
+            (16, d)
+        } else if let Some(d) = rest.strip_prefix("0o").or_else(|| rest.strip_prefix("0O")) {
+            (8, d)
+        } else if let Some(d) = rest.strip_prefix("0b").or_else(|| rest.strip_prefix("0B")) {
+            (2, d)
+        } else if rest.len() > 1 && rest.starts_with('0') {
+            (8, &rest[1..])
+        } else {
+            (10, rest)
+        };
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return None;
     }
@@ -430,16 +485,25 @@ pub fn looks_like_timestamp(s: &str) -> bool {
 fn parse_timestamp(s: &str) -> bool {
     // Layouts: "2006-1-2", "2006-1-2T15:4:5.999999999Z07:00" (also 't'),
     // "2006-1-2 15:4:5.999999999".
-    let mut cur = Cursor { s: s.as_bytes(), i: 0 };
-    let Some(year) = cur.digits(4, 4) else { return false };
+    let mut cur = Cursor {
+        s: s.as_bytes(),
+        i: 0,
+    };
+    let Some(year) = cur.digits(4, 4) else {
+        return false;
+    };
     if !cur.eat(b'-') {
         return false;
     }
-    let Some(month) = cur.digits(1, 2) else { return false };
+    let Some(month) = cur.digits(1, 2) else {
+        return false;
+    };
     if !cur.eat(b'-') {
         return false;
     }
-    let Some(day) = cur.digits(1, 2) else { return false };
+    let Some(day) = cur.digits(1, 2) else {
+        return false;
+    };
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return false;
     }
@@ -452,15 +516,21 @@ fn parse_timestamp(s: &str) -> bool {
         _ => return false,
     };
     cur.i += 1;
-    let Some(hour) = cur.digits(1, 2) else { return false };
+    let Some(hour) = cur.digits(1, 2) else {
+        return false;
+    };
     if !cur.eat(b':') {
         return false;
     }
-    let Some(minute) = cur.digits(1, 2) else { return false };
+    let Some(minute) = cur.digits(1, 2) else {
+        return false;
+    };
     if !cur.eat(b':') {
         return false;
     }
-    let Some(second) = cur.digits(1, 2) else { return false };
+    let Some(second) = cur.digits(1, 2) else {
+        return false;
+    };
     if hour > 23 || minute > 59 || second > 59 {
         return false;
     }
@@ -480,7 +550,9 @@ fn parse_timestamp(s: &str) -> bool {
         }
         Some(b'+') | Some(b'-') => {
             cur.i += 1;
-            let ok = cur.digits(2, 2).is_some_and(|h| h <= 23) && cur.eat(b':') && cur.digits(2, 2).is_some_and(|m| m <= 59);
+            let ok = cur.digits(2, 2).is_some_and(|h| h <= 23)
+                && cur.eat(b':')
+                && cur.digits(2, 2).is_some_and(|m| m <= 59);
             ok && cur.done()
         }
         _ => false,
@@ -524,7 +596,10 @@ impl Cursor<'_> {
         if self.i - start < min {
             return None;
         }
-        std::str::from_utf8(&self.s[start..self.i]).ok()?.parse().ok()
+        std::str::from_utf8(&self.s[start..self.i])
+            .ok()?
+            .parse()
+            .ok()
     }
 }
 
@@ -533,7 +608,11 @@ mod tests {
     use super::*;
 
     fn kind(text: &str) -> ScalarKind {
-        match parse_single(&format!("k: {text}")).unwrap().get("k").unwrap() {
+        match parse_single(&format!("k: {text}"))
+            .unwrap()
+            .get("k")
+            .unwrap()
+        {
             Node::Scalar(s) => s.kind,
             other => panic!("not a scalar: {other:?}"),
         }
@@ -591,6 +670,12 @@ mod tests {
     fn reports_line_of_syntax_errors() {
         let err = parse_documents("a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
         assert!(err.line >= 2, "{err}");
+    }
+
+    #[test]
+    fn last_key_wins_when_asked() {
+        let docs = parse_documents_last_key_wins("a: 1\nb: 2\na: 3\n").unwrap();
+        assert_eq!(docs[0].str_at(&["a"]), Some("3"));
     }
 
     #[test]
