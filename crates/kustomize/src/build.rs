@@ -34,6 +34,9 @@ const LOCAL_CONFIG_ANNOTATION: &str = "config.kubernetes.io/local-config";
 /// `buildMetadata` option asking for `config.kubernetes.io/origin`.
 const ORIGIN_ANNOTATIONS_OPTION: &str = "originAnnotations";
 const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
+/// `buildMetadata` option asking for `alpha.config.kubernetes.io/transformations`.
+const TRANSFORMER_ANNOTATIONS_OPTION: &str = "transformerAnnotations";
+const TRANSFORMATIONS_ANNOTATION: &str = "alpha.config.kubernetes.io/transformations";
 /// `buildMetadata` option asking for the managed-by label.
 const MANAGED_BY_LABEL_OPTION: &str = "managedByLabel";
 const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
@@ -65,6 +68,17 @@ fn remove_build_annotations(r: &mut crate::resource::Resource) {
     for key in keys {
         r.remove_annotation(&key);
     }
+}
+
+/// Turns a YAML mapping's lines into one item of a YAML list.
+fn as_list_item(mapping: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in mapping.lines().enumerate() {
+        out.push_str(if i == 0 { "- " } else { "  " });
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// The origin annotation's text: YAML with kustomize's field order.
@@ -124,6 +138,14 @@ pub fn build(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result
         for r in resources.iter_mut() {
             if let Some(text) = r.origin.as_ref().map(origin_annotation) {
                 r.set_annotation(ORIGIN_ANNOTATION, &text);
+            }
+        }
+    }
+    if build_metadata.iter().any(|m| m == TRANSFORMER_ANNOTATIONS_OPTION) {
+        for r in resources.iter_mut() {
+            if !r.transformations.is_empty() {
+                let text: String = r.transformations.iter().map(|o| as_list_item(&origin_annotation(o))).collect();
+                r.set_annotation(TRANSFORMATIONS_ANNOTATION, &text);
             }
         }
     }

@@ -226,6 +226,8 @@ pub struct Resource {
     /// name at the end of the build unless disabled.
     pub needs_hash_suffix: bool,
     pub origin: Option<Origin>,
+    /// Transformers that ran over it (`buildMetadata: [transformerAnnotations]`).
+    pub transformations: Vec<Origin>,
     /// Names of vars whose values come from this resource.
     pub ref_var_names: Vec<String>,
 }
@@ -238,6 +240,7 @@ impl Resource {
             behavior: Behavior::Unspecified,
             needs_hash_suffix: false,
             origin: None,
+            transformations: Vec::new(),
             ref_var_names: Vec::new(),
         }
     }

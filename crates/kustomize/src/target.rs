@@ -9,7 +9,7 @@ use crate::fieldspec::TransformerConfig;
 use crate::kustomization::{Kustomization, COMPONENT_API_VERSION, COMPONENT_KIND, KUSTOMIZATION_KIND};
 use crate::loader::{parse_yaml, Loader};
 use crate::plugins::{self, PluginContext};
-use crate::resource::{Origin, ResMap, Resource};
+use crate::resource::{Gvk, Origin, ResId, ResMap, Resource};
 use crate::vars::VarSet;
 use crate::yaml::Node;
 use crate::patch::Schema;
@@ -264,29 +264,20 @@ impl<'fs> Target<'fs> {
         let ctx = self.context(&ra.config, &schema);
         let mut generated = Vec::new();
         for (kind, generator) in plugins::builtin_generators(&self.kustomization)? {
-            let mut resources = generator.generate(&ctx)?;
-            if let Some(origin) = &self.origin {
+            let origin = self.builtin_plugin_origin(kind);
+            generated.push((generator.generate(&ctx)?, origin));
+        }
+        for (config, origin) in self.plugin_configs(&self.kustomization.generators)? {
+            let generator = plugins::load_generator(&config, &ctx)?;
+            generated.push((generator.generate(&ctx)?, origin));
+        }
+        for (mut resources, origin) in generated {
+            if origin.is_some() {
                 for r in &mut resources {
-                    r.origin = Some(Origin {
-                        path: String::new(),
-                        configured_in: join_origin_path(&origin.path, &self.file_name),
-                        configured_by: Some(crate::resource::ResId::new(
-                            crate::resource::Gvk::new("", "builtin", kind),
-                            "",
-                            "",
-                        )),
-                        ..origin.clone()
-                    });
+                    r.origin = origin.clone();
                 }
             }
-            generated.push(resources);
-        }
-        for config in self.plugin_configs(&self.kustomization.generators)? {
-            let generator = plugins::load_generator(&config, &ctx)?;
-            generated.push(generator.generate(&ctx)?);
-        }
-        for resources in generated {
-            plugins::absorb_generated(&mut ra.resources, resources)?;
+            plugins::absorb_generated(&mut ra.resources, resources).context("merging from generator")?;
         }
         Ok(())
     }
@@ -295,36 +286,97 @@ impl<'fs> Target<'fs> {
         let config = ra.config.clone();
         let schema = self.current_schema();
         let ctx = self.context(&config, &schema);
-        let mut transformers = plugins::builtin_transformers(&self.kustomization, &ctx)?;
-        for plugin_config in self.plugin_configs(&self.kustomization.transformers)? {
-            transformers.push(plugins::load_transformer(&plugin_config, &ctx)?);
+        let mut transformers = Vec::new();
+        for (kind, transformer) in plugins::builtin_transformers(&self.kustomization, &ctx)? {
+            transformers.push((transformer, self.builtin_plugin_origin(kind)));
         }
-        for transformer in transformers {
+        for (plugin_config, origin) in self.plugin_configs(&self.kustomization.transformers)? {
+            transformers.push((plugins::load_transformer(&plugin_config, &ctx)?, origin));
+        }
+        for (transformer, origin) in transformers {
             transformer.transform(&mut ra.resources, &ctx)?;
+            if let Some(origin) = origin {
+                record_transformation(&mut ra.resources, &origin);
+            }
         }
         Ok(())
     }
 
+    /// Where a built-in plugin configured by this kustomization's own fields
+    /// comes from (only tracked when `buildMetadata` asks).
+    fn builtin_plugin_origin(&self, kind: &str) -> Option<Origin> {
+        let origin = self.origin.as_ref()?;
+        Some(Origin {
+            path: String::new(),
+            configured_in: join_origin_path(&origin.path, &self.file_name),
+            configured_by: Some(ResId::new(Gvk::new("", "builtin", kind), "", "")),
+            ..origin.clone()
+        })
+    }
+
     /// Plugin configurations listed under `generators:`/`transformers:`:
-    /// each entry is inline YAML or a path to a file or kustomization.
-    fn plugin_configs(&self, entries: &[String]) -> Result<Vec<Node>> {
+    /// each entry is inline YAML or a path to a file or kustomization. Each
+    /// comes with its origin when `buildMetadata` asks for it.
+    fn plugin_configs(&self, entries: &[String]) -> Result<Vec<(Node, Option<Origin>)>> {
         let mut configs = Vec::new();
+        let origin_of = |configured_in: String, config: &Node| {
+            self.origin.as_ref().map(|origin| Origin {
+                path: String::new(),
+                configured_in,
+                configured_by: Some(ResId::new(
+                    Gvk::from_api_version(
+                        config.str_at(&["apiVersion"]).unwrap_or(""),
+                        config.str_at(&["kind"]).unwrap_or(""),
+                    ),
+                    config.str_at(&["metadata", "name"]).unwrap_or(""),
+                    config.str_at(&["metadata", "namespace"]).unwrap_or(""),
+                )),
+                ..origin.clone()
+            })
+        };
+        let base_path = self.origin.as_ref().map(|o| o.path.clone()).unwrap_or_default();
         for entry in entries {
             if let Some(inline) = inline_plugin_config(entry) {
-                configs.extend(inline);
+                for config in inline {
+                    let origin = origin_of(join_origin_path(&base_path, &self.file_name), &config);
+                    configs.push((config, origin));
+                }
                 continue;
             }
             let path = self.loader.resolve(entry);
             if self.loader.fs().is_dir(&path) {
                 let sub_loader = self.loader.sub_loader(entry)?;
                 let mut sub = Target::load(sub_loader)?;
+                sub.origin = Some(Origin {
+                    path: join_origin_path(&base_path, entry),
+                    ..Origin::default()
+                });
                 let sub_ra = sub.accumulate()?;
-                configs.extend(sub_ra.resources.into_iter().map(|r| r.node));
+                for r in sub_ra.resources {
+                    let file = r.origin.as_ref().map(|o| o.path.clone()).unwrap_or_default();
+                    let origin = origin_of(file, &r.node);
+                    configs.push((r.node, origin));
+                }
             } else {
-                configs.extend(self.loader.load_yaml(entry)?);
+                for config in self.loader.load_yaml(entry)? {
+                    let origin = origin_of(join_origin_path(&base_path, entry), &config);
+                    configs.push((config, origin));
+                }
             }
         }
         Ok(configs)
+    }
+}
+
+/// Kustomize's `AddTransformerAnnotation`: every resource records that the
+/// transformer ran over it; one without an origin takes the transformer's.
+fn record_transformation(resources: &mut ResMap, origin: &Origin) {
+    for r in resources.iter_mut() {
+        if r.origin.is_none() {
+            r.origin = Some(origin.clone());
+        } else {
+            r.transformations.push(origin.clone());
+        }
     }
 }
 

@@ -329,7 +329,20 @@ impl Generator for SecretGenerator {
 }
 
 fn base64_encode(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    // Kustomize (kyaml) breaks base64 into lines of 70 characters, each
+    // ending in a newline, once the text reaches 70 characters; the value
+    // (and so the name hash) contains those newlines.
+    const LINE_LEN: usize = 70;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    if encoded.len() < LINE_LEN {
+        return encoded;
+    }
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / LINE_LEN + 1);
+    for chunk in encoded.as_bytes().chunks(LINE_LEN) {
+        out.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -718,6 +731,21 @@ fn merge_string_map_field(incoming: &mut Node, existing: &Node, field: &str) {
         } else {
             map.insert(field, string_map_node(&merged));
         }
+    }
+}
+
+#[cfg(test)]
+mod base64_tests {
+    use super::base64_encode;
+
+    #[test]
+    fn wraps_long_base64_like_kyaml() {
+        assert_eq!(base64_encode(b"apple"), "YXBwbGU=");
+        let long = base64_encode(&[b'x'; 60]);
+        let lines: Vec<&str> = long.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].len(), 70);
+        assert!(long.ends_with('\n'));
     }
 }
 

@@ -48,6 +48,9 @@ pub trait Generator {
     fn generate(&self, ctx: &PluginContext<'_, '_>) -> Result<Vec<Resource>>;
 }
 
+/// A built-in transformer and its plugin kind (named in annotations).
+pub type NamedTransformer = (&'static str, Box<dyn Transformer>);
+
 /// A built-in generator and its plugin kind (named in origin annotations).
 pub type NamedGenerator = (&'static str, Box<dyn Generator>);
 
@@ -124,50 +127,50 @@ pub fn builtin_generators(k: &Kustomization) -> Result<Vec<NamedGenerator>> {
 
 /// The transformers a kustomization's own fields ask for, in the order
 /// kustomize runs them.
-pub fn builtin_transformers(k: &Kustomization, ctx: &PluginContext<'_, '_>) -> Result<Vec<Box<dyn Transformer>>> {
-    let mut transformers: Vec<Box<dyn Transformer>> = Vec::new();
+pub fn builtin_transformers(k: &Kustomization, ctx: &PluginContext<'_, '_>) -> Result<Vec<NamedTransformer>> {
+    let mut transformers: Vec<NamedTransformer> = Vec::new();
     if !k.patches_strategic_merge.is_empty() {
-        transformers.push(Box::new(patches::PatchStrategicMergeTransformer::from_paths(
+        transformers.push(("PatchStrategicMergeTransformer", Box::new(patches::PatchStrategicMergeTransformer::from_paths(
             &k.patches_strategic_merge,
             ctx.loader,
-        )?));
+        )?)));
     }
     for entry in &k.patches {
-        transformers.push(Box::new(patches::PatchTransformer::from_entry(entry, ctx.loader)?));
+        transformers.push(("PatchTransformer", Box::new(patches::PatchTransformer::from_entry(entry, ctx.loader)?)));
     }
     if !k.namespace.is_empty() {
-        transformers.push(Box::new(namespace::NamespaceTransformer::new(&k.namespace, ctx.config)));
+        transformers.push(("NamespaceTransformer", Box::new(namespace::NamespaceTransformer::new(&k.namespace, ctx.config))));
     }
     if !k.name_prefix.is_empty() {
-        transformers.push(Box::new(prefix_suffix::PrefixTransformer::new(&k.name_prefix, &ctx.config.name_prefix)));
+        transformers.push(("PrefixTransformer", Box::new(prefix_suffix::PrefixTransformer::new(&k.name_prefix, &ctx.config.name_prefix))));
     }
     if !k.name_suffix.is_empty() {
         let specs = if ctx.config.name_suffix.is_empty() { &ctx.config.name_prefix } else { &ctx.config.name_suffix };
-        transformers.push(Box::new(prefix_suffix::SuffixTransformer::new(&k.name_suffix, specs)));
+        transformers.push(("SuffixTransformer", Box::new(prefix_suffix::SuffixTransformer::new(&k.name_suffix, specs))));
     }
     for label in &k.labels {
-        transformers.push(Box::new(labels::LabelTransformer::for_label(label, ctx.config)?));
+        transformers.push(("LabelTransformer", Box::new(labels::LabelTransformer::for_label(label, ctx.config)?)));
     }
     if !k.common_labels.is_empty() {
-        transformers.push(Box::new(labels::LabelTransformer::common(&k.common_labels, ctx.config)));
+        transformers.push(("LabelTransformer", Box::new(labels::LabelTransformer::common(&k.common_labels, ctx.config))));
     }
     if !k.common_annotations.is_empty() {
-        transformers.push(Box::new(annotations::AnnotationsTransformer::common(&k.common_annotations, ctx.config)));
+        transformers.push(("AnnotationsTransformer", Box::new(annotations::AnnotationsTransformer::common(&k.common_annotations, ctx.config))));
     }
     for entry in &k.patches_json6902 {
-        transformers.push(Box::new(patches::PatchJson6902Transformer::from_entry(entry, ctx.loader)?));
+        transformers.push(("PatchJson6902Transformer", Box::new(patches::PatchJson6902Transformer::from_entry(entry, ctx.loader)?)));
     }
     for replica in &k.replicas {
-        transformers.push(Box::new(replicas::ReplicaCountTransformer::new(replica, ctx.config)));
+        transformers.push(("ReplicaCountTransformer", Box::new(replicas::ReplicaCountTransformer::new(replica, ctx.config))));
     }
     for image in &k.images {
-        transformers.push(Box::new(images::ImageTagTransformer::new(image, ctx.config)?));
+        transformers.push(("ImageTagTransformer", Box::new(images::ImageTagTransformer::new(image, ctx.config)?)));
     }
     if !k.replacements.is_empty() {
-        transformers.push(Box::new(replacements::ReplacementTransformer::from_kustomization(
+        transformers.push(("ReplacementTransformer", Box::new(replacements::ReplacementTransformer::from_kustomization(
             &k.replacements,
             ctx.loader,
-        )?));
+        )?)));
     }
     Ok(transformers)
 }

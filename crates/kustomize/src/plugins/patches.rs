@@ -317,6 +317,9 @@ fn apply_sm_to(
 
 fn apply_json_to(resource: &mut Resource, ops: &Node) -> Result<()> {
     let id = resource.id();
+    // A JSON patch may rename; later patches must still find the resource
+    // by the name it had (kustomize stores the previous id first).
+    resource.remember_current_id();
     resource.node = apply_json6902(&resource.node, ops).map_err(|e| Error::msg(format!("{e}")).context(format!("applying JSON patch to {id}")))?;
     Ok(())
 }
