@@ -245,11 +245,15 @@ fn container_remove(con: &mut Value, key: &str) -> Result<Value, PatchError> {
 
 impl Operation {
     fn path(&self) -> Result<&str, PatchError> {
-        self.path.as_deref().ok_or_else(|| missing("operation missing path field".into()))
+        self.path
+            .as_deref()
+            .ok_or_else(|| missing("operation missing path field".into()))
     }
 
-    fn from_path(&self) -> Result<&str, PatchError> {
-        self.from.as_deref().ok_or_else(|| missing("operation missing from field".into()))
+    fn source_path(&self) -> Result<&str, PatchError> {
+        self.from
+            .as_deref()
+            .ok_or_else(|| missing("operation missing from field".into()))
     }
 
     fn value(&self) -> Value {
@@ -265,7 +269,9 @@ impl Operation {
                     return Ok(());
                 }
                 let (con, key) = find_parent(doc, path).ok_or_else(|| {
-                    missing(format!("add operation does not apply: doc is missing path: {path:?}"))
+                    missing(format!(
+                        "add operation does not apply: doc is missing path: {path:?}"
+                    ))
                 })?;
                 container_add(con, &key, self.value())
                     .map_err(|e| wrap(format!("error in add for path: '{path}'"), e))
@@ -273,7 +279,9 @@ impl Operation {
             "remove" => {
                 let path = self.path()?;
                 let (con, key) = find_parent(doc, path).ok_or_else(|| {
-                    missing(format!("remove operation does not apply: doc is missing path: {path:?}"))
+                    missing(format!(
+                        "remove operation does not apply: doc is missing path: {path:?}"
+                    ))
                 })?;
                 container_remove(con, &key)
                     .map(drop)
@@ -286,7 +294,9 @@ impl Operation {
                     return Ok(());
                 }
                 let (con, key) = find_parent(doc, path).ok_or_else(|| {
-                    missing(format!("replace operation does not apply: doc is missing path: {path}"))
+                    missing(format!(
+                        "replace operation does not apply: doc is missing path: {path}"
+                    ))
                 })?;
                 if container_get(con, &key).is_err() {
                     return Err(missing(format!(
@@ -297,9 +307,11 @@ impl Operation {
                     .map_err(|e| wrap(format!("error in remove for path: '{path}'"), e))
             }
             "move" => {
-                let from = self.from_path()?;
+                let from = self.source_path()?;
                 let (con, key) = find_parent(doc, from).ok_or_else(|| {
-                    missing(format!("move operation does not apply: doc is missing from path: {from}"))
+                    missing(format!(
+                        "move operation does not apply: doc is missing from path: {from}"
+                    ))
                 })?;
                 container_get(con, &key)
                     .map_err(|e| wrap(format!("error in move for path: '{key}'"), e))?;
@@ -315,9 +327,11 @@ impl Operation {
                     .map_err(|e| wrap(format!("error in move for path: '{key}'"), e))
             }
             "copy" => {
-                let from = self.from_path()?;
+                let from = self.source_path()?;
                 let (con, key) = find_parent(doc, from).ok_or_else(|| {
-                    missing(format!("copy operation does not apply: doc is missing from path: {from}"))
+                    missing(format!(
+                        "copy operation does not apply: doc is missing from path: {from}"
+                    ))
                 })?;
                 let val = container_get(con, &key)
                     .map_err(|e| wrap(format!("error in copy for from: '{from}'"), e))?
@@ -350,7 +364,9 @@ impl Operation {
                     };
                 }
                 let (con, key) = find_parent(doc, path).ok_or_else(|| {
-                    missing(format!("test operation does not apply: is missing path: {path}"))
+                    missing(format!(
+                        "test operation does not apply: is missing path: {path}"
+                    ))
                 })?;
                 let val = container_get(con, &key)
                     .map_err(|e| wrap(format!("error in test for path: '{path}'"), e))?;
@@ -361,7 +377,9 @@ impl Operation {
                     _ => Err(failed()),
                 }
             }
-            other => Err(PatchError::JsonPatchFailed(format!("Unexpected kind: {other}"))),
+            other => Err(PatchError::JsonPatchFailed(format!(
+                "Unexpected kind: {other}"
+            ))),
         }
     }
 }
@@ -374,7 +392,8 @@ fn json_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
     }
@@ -426,7 +445,10 @@ mod tests {
         assert_eq!(s("b").value, "1.234567e+06");
         assert_eq!(s("b").kind, ScalarKind::Float);
         assert_eq!(s("c").value, "31");
-        assert_eq!((s("d").value.as_str(), s("d").kind), ("0x1F", ScalarKind::Str));
+        assert_eq!(
+            (s("d").value.as_str(), s("d").kind),
+            ("0x1F", ScalarKind::Str)
+        );
         assert_eq!(s("e").value, "1e-05");
     }
 
@@ -474,7 +496,10 @@ mod tests {
             err("- op: test\n  path: /data/a\n  value: \"4\"\n"),
             "testing value /data/a failed: test failed"
         );
-        assert_eq!(err("- op: frob\n  path: /data/a\n"), "Unexpected kind: frob");
+        assert_eq!(
+            err("- op: frob\n  path: /data/a\n"),
+            "Unexpected kind: frob"
+        );
         assert_eq!(
             err("- op: replace\n  path: /spec/l/7\n  value: 1\n"),
             "replace operation does not apply: doc is missing key: /spec/l/7: missing value"

@@ -329,7 +329,7 @@ fn parse_builtin(text: &str) -> Result<Schema, String> {
             match words[0] {
                 "alias" if words.len() == 3 => {
                     aliases.push((words[1].to_owned(), words[2].to_owned()));
-                    aliases.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+                    aliases.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
                 }
                 "gvk" if words.len() >= 4 => {
                     let prefix = expand(&aliases, words[2]);
@@ -425,7 +425,11 @@ mod tests {
             ("apps/v1", "ReplicaSet", "spec.template.spec"),
             ("batch/v1", "Job", "spec.template.spec"),
             ("batch/v1", "CronJob", "spec.jobTemplate.spec.template.spec"),
-            ("batch/v1beta1", "CronJob", "spec.jobTemplate.spec.template.spec"),
+            (
+                "batch/v1beta1",
+                "CronJob",
+                "spec.jobTemplate.spec.template.spec",
+            ),
             ("v1", "Pod", "spec"),
             ("v1", "PodTemplate", "template.spec"),
             ("v1", "ReplicationController", "spec.template.spec"),
@@ -478,7 +482,11 @@ mod tests {
             merge(&["name"])
         );
         assert_eq!(
-            strategy("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "webhooks"),
+            strategy(
+                "admissionregistration.k8s.io/v1",
+                "ValidatingWebhookConfiguration",
+                "webhooks"
+            ),
             merge(&["name"])
         );
         // Lists without a strategy are replaced.
@@ -487,11 +495,17 @@ mod tests {
             ListStrategy::default()
         );
         assert_eq!(
-            strategy("apps/v1", "Deployment", "spec.template.spec.containers.args"),
+            strategy(
+                "apps/v1",
+                "Deployment",
+                "spec.template.spec.containers.args"
+            ),
             ListStrategy::default()
         );
         // Kinds removed before v1.21 are unknown.
-        assert!(Schema::builtin().for_type("extensions/v1beta1", "Deployment").is_none());
+        assert!(Schema::builtin()
+            .for_type("extensions/v1beta1", "Deployment")
+            .is_none());
         assert!(Schema::builtin().for_type("v1", "ConfigMap").is_some());
     }
 
@@ -526,7 +540,11 @@ definitions:
             custom.list_strategy(api, kind, &path)
         };
         assert_eq!(
-            s("example.com/v1alpha1", "MyCRD", "spec.template.spec.containers"),
+            s(
+                "example.com/v1alpha1",
+                "MyCRD",
+                "spec.template.spec.containers"
+            ),
             merge(&["name"])
         );
         assert_eq!(

@@ -17,7 +17,9 @@
 //!   survive unless their text is empty (`key:` with nothing after it).
 //! * `$patch: delete` removes a map or list element, `$patch: replace` on a
 //!   map replaces it (but on a list element the resource's element wins back,
-//!   and at the top of a patch it does nothing), `$patch: merge` merges.
+//!   and at the top of a patch it does nothing), `$patch: merge` merges. In a
+//!   list merged by key, an element that is exactly `{$patch: replace}` (or
+//!   `delete`) replaces (or deletes) the whole list.
 //!   `$setElementOrder/…`, `$deleteFromPrimitiveList/…` and `$retainKeys` are
 //!   not understood by kyaml and end up in the resource as plain fields.
 //! * Lists merge by key only where the schema says `x-kubernetes-patch-strategy`
@@ -305,8 +307,7 @@ impl Tree {
             None => true,
             Some(id) => {
                 let n = &self.nodes[id];
-                self.is_tagged_null(Some(id))
-                    || (n.kind != YKind::Scalar && n.content.is_empty())
+                self.is_tagged_null(Some(id)) || (n.kind != YKind::Scalar && n.content.is_empty())
             }
         }
     }
@@ -336,7 +337,10 @@ impl Tree {
         match self.kind(id) {
             YKind::Seq => "!!seq",
             YKind::Map => "!!map",
-            YKind::Scalar => match self.nodes[id].tag.unwrap_or_else(|| resolve_plain(self.value(id))) {
+            YKind::Scalar => match self.nodes[id]
+                .tag
+                .unwrap_or_else(|| resolve_plain(self.value(id)))
+            {
                 ScalarKind::Str => "!!str",
                 ScalarKind::Int => "!!int",
                 ScalarKind::Float => "!!float",
@@ -531,7 +535,11 @@ impl Tree {
     ) -> Result<Option<Id>, PatchError> {
         let empty = [String::new()];
         let keys = if keys.is_empty() { &empty[..] } else { keys };
-        let values = if values.is_empty() { &empty[..] } else { values };
+        let values = if values.is_empty() {
+            &empty[..]
+        } else {
+            values
+        };
         if keys[0].is_empty() {
             return Ok(self.nodes[list]
                 .content
@@ -680,7 +688,11 @@ struct Merger<'s> {
 type Sources = [Option<Id>; 2];
 
 impl Merger<'_> {
-    fn walk(&mut self, mut src: Sources, schema: Option<SchemaNode>) -> Result<Option<Id>, PatchError> {
+    fn walk(
+        &mut self,
+        mut src: Sources,
+        schema: Option<SchemaNode>,
+    ) -> Result<Option<Id>, PatchError> {
         let schema = self.get_schema(&src, schema);
         let kind = src
             .iter()
@@ -841,7 +853,11 @@ impl Merger<'_> {
         })
     }
 
-    fn walk_map(&mut self, src: &mut Sources, schema: Option<SchemaNode>) -> Result<Option<Id>, PatchError> {
+    fn walk_map(
+        &mut self,
+        src: &mut Sources,
+        schema: Option<SchemaNode>,
+    ) -> Result<Option<Id>, PatchError> {
         let dest = self.visit_map(src)?;
         src[0] = dest;
         let Some(dest) = dest else {
@@ -874,7 +890,10 @@ impl Merger<'_> {
         let Some(dest) = dest else {
             return Ok(None);
         };
-        let strategy = schema.as_ref().map(|s| s.list_strategy()).unwrap_or_default();
+        let strategy = schema
+            .as_ref()
+            .map(|s| s.list_strategy())
+            .unwrap_or_default();
         let keys = strategy.keys;
         if strategy.strategy.is_empty() && keys.is_empty() {
             // kyaml infers a key here, but only for lists it was told to
@@ -959,17 +978,20 @@ impl Merger<'_> {
             let mut exit = false;
             for (i, key) in valid_keys.iter().enumerate() {
                 if self.t.missing_or_null(val) || self.t.is_empty_map(val) {
-                    self.t.element_setter(dest, None, &valid_keys, &valid_values)?;
+                    self.t
+                        .element_setter(dest, None, &valid_keys, &valid_values)?;
                     exit = true;
                 } else if self.t.field(val, key).is_none() && !valid_values[i].is_empty() {
                     let key_value = self.t.scalar(&valid_values[i], None);
-                    self.t.set_field(val.expect("present"), key, Some(key_value))?;
+                    self.t
+                        .set_field(val.expect("present"), key, Some(key_value))?;
                 }
             }
             if exit {
                 continue;
             }
-            self.t.element_setter(items, val, &valid_keys, &valid_values)?;
+            self.t
+                .element_setter(items, val, &valid_keys, &valid_values)?;
         }
         let mut dest = dest;
         if !values_list.is_empty() {

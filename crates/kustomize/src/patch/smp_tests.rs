@@ -441,7 +441,9 @@ fn kind_mismatch_is_an_error() {
     );
     let err = strategic_merge(
         &yaml(DEPLOY2),
-        &yaml("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template: [1]\n"),
+        &yaml(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template: [1]\n",
+        ),
         Schema::builtin(),
     )
     .unwrap_err();
@@ -660,9 +662,14 @@ spec:
 fn resource_keeps_its_name_namespace_and_kind() {
     let base = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"0123\"\n  namespace: \"true\"\ndata:\n  x: \"1\"\n";
     let patch = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n  namespace: elsewhere\ndata:\n  y: \"2\"\n";
-    let got = apply_smp_to_resource(&yaml(base), &yaml(patch), Schema::builtin(), SmpOptions::default())
-        .unwrap()
-        .unwrap();
+    let got = apply_smp_to_resource(
+        &yaml(base),
+        &yaml(patch),
+        Schema::builtin(),
+        SmpOptions::default(),
+    )
+    .unwrap()
+    .unwrap();
     let expected = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"0123\"\n  namespace: \"true\"\ndata:\n  x: \"1\"\n  y: \"2\"\n";
     assert_eq!(canon(&got), canon(&yaml(expected)));
 
@@ -743,6 +750,72 @@ spec:
     spec:
       containers:
       - {image: a, name: a}
+      - {image: c, name: c}
+",
+    );
+}
+
+#[test]
+fn list_directive_elements() {
+    // The `{$patch: replace}` element makes the list the patch's; of two
+    // patch elements with the same key the last one wins.
+    check(
+        "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers:
+      - image: img2
+        env: [{name: E1}]
+",
+        "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: b, image: img1, env: [{name: E3, value: v1}]}
+      - {name: b, image: img1, ports: [{containerPort: 100}]}
+      - $patch: replace
+",
+        "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: b, image: img1, ports: [{containerPort: 100}]}
+",
+    );
+    check(
+        DEPLOY,
+        "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      volumes:
+      - $patch: delete
+",
+        "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers:
+      - {image: a, name: a}
+      - {image: b, name: b}
       - {image: c, name: c}
 ",
     );
