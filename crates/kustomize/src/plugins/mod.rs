@@ -15,6 +15,7 @@ pub mod namespace;
 pub mod prefix_suffix;
 pub mod replicas;
 pub mod hash;
+pub mod iam_policy;
 pub mod patches;
 pub mod replacements;
 
@@ -88,6 +89,7 @@ pub fn load_generator(config: &Node, ctx: &PluginContext<'_, '_>) -> Result<Box<
     Ok(match kind {
         "ConfigMapGenerator" => Box::new(generators::ConfigMapGenerator::from_config(config)?),
         "SecretGenerator" => Box::new(generators::SecretGenerator::from_config(config)?),
+        "IAMPolicyGenerator" => Box::new(iam_policy::IamPolicyGenerator::from_config(config)?),
         _ => return Err(unknown_plugin(config, kind)),
     })
 }
