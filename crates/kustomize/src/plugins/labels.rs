@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ResultExt};
 use crate::fieldspec::{
     apply_field_specs, config_string_map, field_specs_in, merge_all, merge_one, set_map_entry,
     CreateKind, FieldSpec, TransformerConfig,
@@ -15,6 +15,9 @@ use crate::kustomization::Label;
 use crate::plugins::{PluginContext, Transformer};
 use crate::resource::ResMap;
 use crate::yaml::Node;
+
+/// Kustomize's prefix for a `labels:` entry whose field specs conflict.
+const MERGE_LABELS: &str = "failed to merge labels";
 
 /// Adds labels to the map fields the specs select.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,31 +35,29 @@ impl LabelTransformer {
         }
     }
 
-    /// The transformer for one `labels:` entry: its own `fields`, plus the
-    /// commonLabels specs with `includeSelectors`, or else `metadata/labels`
-    /// plus the template specs with `includeTemplates`.
+    /// The transformer for one `labels:` entry, with kustomize v5.5's specs:
+    /// its own `fields`, then the `labels:` table of `configurations:`, then
+    /// either the commonLabels specs (`includeSelectors`) or the template
+    /// specs (`includeTemplates`) followed by `metadata/labels`. The order
+    /// matters: a spec only counts as a duplicate of an earlier one its
+    /// selector covers, and a duplicate that disagrees about `create` fails.
     pub fn for_label(label: &Label, config: &TransformerConfig) -> Result<Self> {
-        let own = label
+        let mut specs = label
             .fields
             .iter()
             .map(|v| serde_json::from_value::<FieldSpec>(v.clone()))
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| Error::msg(format!("labels: invalid fields entry: {e}")))?;
-        let mut specs = own;
+        merge_all(&mut specs, config.labels.clone()).context(MERGE_LABELS)?;
         if label.include_selectors {
-            merge_all(&mut specs, config.common_labels.clone())?;
+            merge_all(&mut specs, config.common_labels.clone()).context(MERGE_LABELS)?;
         } else {
-            let metadata = merge_one(&mut specs, FieldSpec::any_kind("metadata/labels", true));
             if label.include_templates {
-                // Kustomize drops the metadata error here (its merge
-                // returned no list), then adds the template specs.
-                if metadata.is_err() {
-                    specs.clear();
-                }
-                merge_all(&mut specs, config.template_labels.clone())?;
-            } else {
-                metadata?;
+                merge_all(&mut specs, config.template_labels.clone())
+                    .context("failed to merge template fieldSpec")?;
             }
+            merge_one(&mut specs, FieldSpec::any_kind("metadata/labels", true))
+                .context(MERGE_LABELS)?;
         }
         Ok(LabelTransformer {
             labels: label.pairs.clone(),
@@ -281,6 +282,140 @@ mod tests {
             .get_path(&["spec", "selector", "matchLabels"])
             .unwrap()
             .is_null());
+    }
+
+    /// The built-in tables merged with one `configurations:` document.
+    fn config_with(yaml: &str) -> TransformerConfig {
+        let mut config = TransformerConfig::default_config();
+        config
+            .merge(TransformerConfig::from_yaml(&parse_single(yaml).unwrap()).unwrap())
+            .unwrap();
+        config
+    }
+
+    const SAMPLE_RESOURCE: &str = "apiVersion: custom.example.org/v1\nkind: SampleResource\nmetadata:\n  name: sample-resource\nspec:\n  template:\n    spec: {}\n";
+
+    #[test]
+    fn configured_label_specs_reach_custom_resources() {
+        // krusty TestLabelTransformerConfigWithCustomResources (all three):
+        // the `labels:` table of `configurations:` applies to `labels:`
+        // entries whatever their include flags.
+        let config = config_with(
+            "labels:\n- path: spec/selectors/labels\n  create: true\n  kind: SampleResource\n- path: spec/template/metadata/labels\n  create: true\n  kind: SampleResource\n",
+        );
+        for entry in [
+            "pairs: {location: planet-earth}\nincludeSelectors: false\nincludeTemplates: false\n",
+            "pairs: {location: planet-earth}\nincludeSelectors: true\n",
+            "pairs: {location: planet-earth}\nincludeTemplates: true\n",
+        ] {
+            let t = LabelTransformer::for_label(&label(entry), &config).unwrap();
+            let mut m = resmap(SAMPLE_RESOURCE);
+            run(&t, &mut m).unwrap();
+            let n = &m.resources[0].node;
+            for path in [
+                &["metadata", "labels", "location"][..],
+                &["spec", "selectors", "labels", "location"],
+                &["spec", "template", "metadata", "labels", "location"],
+            ] {
+                assert_eq!(n.str_at(path), Some("planet-earth"), "{entry}: {path:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn configured_label_specs_do_not_reach_common_labels() {
+        let config = config_with("labels:\n- path: spec/x\n  create: true\n");
+        let mut m = resmap(SAMPLE_RESOURCE);
+        run(
+            &LabelTransformer::common(&pairs(&[("a", "b")]), &config),
+            &mut m,
+        )
+        .unwrap();
+        assert!(m.resources[0].node.get_path(&["spec", "x"]).is_none());
+    }
+
+    fn label_error(config_yaml: &str, entry: &str) -> Option<String> {
+        LabelTransformer::for_label(&label(entry), &config_with(config_yaml))
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    #[test]
+    fn conflicting_label_specs_fail_as_in_kustomize() {
+        // Each message and each order checked against kubectl kustomize.
+        let metadata_no_create = "labels:\n- path: metadata/labels\n";
+        assert_eq!(
+            label_error(metadata_no_create, "pairs: {a: b}\n").as_deref(),
+            Some("failed to merge labels: conflicting fieldspecs")
+        );
+        assert_eq!(
+            label_error(
+                metadata_no_create,
+                "pairs: {a: b}\nincludeSelectors: true\n"
+            )
+            .as_deref(),
+            Some("failed to merge labels: conflicting fieldspecs")
+        );
+        // The template specs (which include metadata/labels) come first.
+        assert_eq!(
+            label_error(
+                metadata_no_create,
+                "pairs: {a: b}\nincludeTemplates: true\n"
+            )
+            .as_deref(),
+            Some("failed to merge template fieldSpec: conflicting fieldspecs")
+        );
+        assert_eq!(
+            label_error(
+                "{}",
+                "pairs: {a: b}\nincludeTemplates: true\nfields: [{path: metadata/labels}]\n"
+            )
+            .as_deref(),
+            Some("failed to merge template fieldSpec: conflicting fieldspecs")
+        );
+        // The entry's own fields come before the configured table.
+        assert_eq!(
+            label_error(
+                "labels: [{path: spec/x}]\n",
+                "pairs: {a: b}\nfields: [{path: spec/x, create: true}]\n"
+            )
+            .as_deref(),
+            Some("failed to merge labels: conflicting fieldspecs")
+        );
+    }
+
+    #[test]
+    fn only_specs_whose_selector_covers_an_earlier_one_conflict() {
+        // A narrower spec after a broader one is kept beside it...
+        assert_eq!(
+            label_error(
+                "labels: [{path: spec/x, kind: Deployment, create: true}]\n",
+                "pairs: {a: b}\nfields: [{path: spec/x}]\n"
+            ),
+            None
+        );
+        // ... and so are the built-in selector and template specs after a
+        // configured spec for any kind.
+        assert_eq!(
+            label_error(
+                "labels: [{path: spec/selector}]\n",
+                "pairs: {a: b}\nincludeSelectors: true\n"
+            ),
+            None
+        );
+        assert_eq!(
+            label_error(
+                "labels: [{path: spec/template/metadata/labels}]\n",
+                "pairs: {a: b}\nincludeTemplates: true\n"
+            ),
+            None
+        );
+        // A broader spec after a narrower one conflicts.
+        assert!(label_error(
+            "labels: [{path: spec/x, create: true}]\n",
+            "pairs: {a: b}\nfields: [{path: spec/x, kind: Deployment}]\n"
+        )
+        .is_some());
     }
 
     #[test]
