@@ -148,6 +148,16 @@ impl ResId {
         }
     }
 
+    /// The id with its effective namespace: two ids are the same resource
+    /// exactly when their keys are equal, so keys can index hash maps.
+    pub fn key(&self) -> ResId {
+        let namespace = self.effective_namespace().to_owned();
+        ResId {
+            namespace,
+            ..self.clone()
+        }
+    }
+
     /// Kustomize's `ResId.Equals`: same kind, name and effective namespace.
     pub fn same_as(&self, other: &ResId) -> bool {
         self.gvk == other.gvk
@@ -379,6 +389,20 @@ impl ResMap {
             .filter(|(_, r)| r.all_ids().any(|rid| rid.same_as(id)))
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Appends resources, refusing any whose id is already present. Checks
+    /// through a hash set, so accumulating n resources costs O(n).
+    pub fn append_all(&mut self, resources: impl IntoIterator<Item = Resource>) -> Result<(), ResId> {
+        let mut seen: std::collections::HashSet<ResId> = self.resources.iter().map(|r| r.id().key()).collect();
+        for resource in resources {
+            let id = resource.id();
+            if !seen.insert(id.key()) {
+                return Err(id);
+            }
+            self.resources.push(resource);
+        }
+        Ok(())
     }
 
     /// Appends a resource, refusing a second resource with the same id.

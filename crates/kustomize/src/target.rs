@@ -36,10 +36,7 @@ impl Accumulator {
     }
 
     fn append_all(&mut self, resources: impl IntoIterator<Item = Resource>) -> Result<()> {
-        for r in resources {
-            self.resources.append(r).map_err(Error::DuplicateId)?;
-        }
-        Ok(())
+        self.resources.append_all(resources).map_err(Error::DuplicateId)
     }
 
 
@@ -160,26 +157,20 @@ impl<'fs> Target<'fs> {
 
     fn accumulate_resources(&mut self, mut ra: Accumulator, paths: &[String]) -> Result<Accumulator> {
         for path in paths {
-            let file_error = match self.accumulate_file(&mut ra, path) {
-                Ok(()) => continue,
-                Err(e) => e,
-            };
-            let sub_loader = match self.loader.sub_loader(path) {
-                Ok(l) => l,
-                Err(dir_error) => {
-                    if matches!(file_error, Error::Yaml { .. }) {
-                        return Err(file_error);
-                    }
-                    return Err(dir_error.context(format!("accumulation err='{file_error}'")));
-                }
-            };
+            // A directory is a base (or overlay); anything else is read as a
+            // file, so a broken or missing file is reported as just that.
+            if !self.loader.fs().is_dir(&self.loader.resolve(path)) {
+                self.accumulate_file(&mut ra, path)?;
+                continue;
+            }
+            let sub_loader = self.loader.sub_loader(path)?;
             let saved_origin = self.origin.clone();
             if let Some(origin) = &mut self.origin {
                 origin.path = join_origin_path(&origin.path, path);
             }
             let result = self.accumulate_directory(ra, sub_loader, false);
             self.origin = saved_origin;
-            ra = result.map_err(|e| e.context(format!("accumulation err='{file_error}'")))?;
+            ra = result?;
         }
         Ok(ra)
     }

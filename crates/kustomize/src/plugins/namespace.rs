@@ -14,6 +14,7 @@ use crate::fieldspec::{
     set_scalar, CreateKind, FieldSpec, TransformerConfig,
 };
 use crate::plugins::{PluginContext, Transformer};
+use crate::resource::ResId;
 use crate::resource::{Gvk, ResMap};
 use crate::yaml::{Node, Scalar};
 
@@ -165,21 +166,34 @@ impl Transformer for NamespaceTransformer {
         if self.namespace.is_empty() {
             return Ok(());
         }
+        // Each rename is checked against every current id; counting ids in
+        // a map keeps that linear in the number of resources.
+        let mut counts: std::collections::HashMap<ResId, usize> = std::collections::HashMap::new();
+        for r in resources.iter() {
+            *counts.entry(r.id().key()).or_default() += 1;
+        }
         for i in 0..resources.resources.len() {
             let resource = &mut resources.resources[i];
             if is_nil_or_empty(&resource.node) {
                 continue;
             }
+            let before = resource.id().key();
             resource.remember_current_id();
             self.apply(&mut resource.node)?;
-            let id = resource.id();
-            let same: Vec<String> = resources
-                .iter()
-                .map(|r| r.id())
-                .filter(|other| other.same_as(&id))
-                .map(|other| other.to_string())
-                .collect();
-            if same.len() != 1 {
+            let after = resource.id().key();
+            if before != after {
+                if let Some(n) = counts.get_mut(&before) {
+                    *n -= 1;
+                }
+                *counts.entry(after.clone()).or_default() += 1;
+            }
+            if counts.get(&after).copied() != Some(1) {
+                let same: Vec<String> = resources
+                    .iter()
+                    .map(|r| r.id())
+                    .filter(|other| other.same_as(&after))
+                    .map(|other| other.to_string())
+                    .collect();
                 return Err(Error::msg(format!(
                     "namespace transformation produces ID conflict: [{}]",
                     same.join(" ")
