@@ -39,6 +39,7 @@ pub(crate) mod test_support {
             config,
             schema: crate::patch::Schema::builtin(),
             origin: None,
+            warnings: None,
         };
         t.transform(m, &ctx)
     }
@@ -681,6 +682,54 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("missing.yaml"), "{err}");
+    }
+
+    /// Kustomize merges each kustomization's made config into its
+    /// accumulator's config, which starts empty. That second merge sees the
+    /// sorted table (kind-specific specs before wildcards), so a wildcard
+    /// that selects a configured kind-specific spec is dropped, or conflicts
+    /// when `create` differs (krusty TestIssue4884; checked with kubectl).
+    #[test]
+    fn merging_a_made_config_into_an_empty_one_lets_kind_specific_specs_win() {
+        let mut mem = MemFs::new();
+        mem.add("app/kustomization.yaml", "").add(
+            "app/config.yaml",
+            "namePrefix:\n- path: metadata/name\n  kind: IngressHost\n- path: metadata/name\n  kind: IngressSecret\n",
+        );
+        let ldr = Loader::new(&mem, Path::new("/app"), LoadRestrictor::RootOnly).unwrap();
+        let made = TransformerConfig::make(&ldr, &["config.yaml".to_owned()]).unwrap();
+        assert_eq!(made.name_prefix.len(), 3);
+        assert_eq!(
+            made.name_prefix[2],
+            FieldSpec::any_kind("metadata/name", false)
+        );
+
+        let mut accumulated = TransformerConfig::default();
+        accumulated.merge(made).unwrap();
+        assert_eq!(
+            accumulated.name_prefix,
+            vec![
+                fs("IngressHost", "metadata/name", false),
+                fs("IngressSecret", "metadata/name", false)
+            ]
+        );
+        // The built-in tables without configurations come through whole.
+        let mut plain = TransformerConfig::default();
+        plain.merge(TransformerConfig::default_config()).unwrap();
+        assert_eq!(plain, TransformerConfig::default_config());
+
+        let mut conflicting = TransformerConfig::default();
+        let made = TransformerConfig {
+            name_prefix: vec![
+                fs("Foo", "metadata/name", true),
+                FieldSpec::any_kind("metadata/name", false),
+            ],
+            ..TransformerConfig::default()
+        };
+        assert_eq!(
+            conflicting.merge(made).unwrap_err().to_string(),
+            "failed to merge NamePrefix fieldSpec: conflicting fieldspecs"
+        );
     }
 
     #[test]
