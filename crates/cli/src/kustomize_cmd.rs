@@ -69,7 +69,11 @@ fn run_build(args: BuildArgs) -> Result<(), String> {
             Some(ReorderArg::None) => Reorder::None,
         },
     };
-    let resources = berth_kustomize::build(&DiskFs, &args.dir, &options).map_err(|e| e.to_string())?;
+    let (resources, warnings) =
+        berth_kustomize::build_with_warnings(&DiskFs, &args.dir, &options).map_err(|e| e.to_string())?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
     match &args.output {
         Some(dir) if dir.is_dir() => write_per_resource(dir, &resources),
         Some(file) => std::fs::write(file, berth_kustomize::render(&resources))

@@ -151,3 +151,21 @@ fn good_input_still_builds() {
     assert!(output.status.success());
     assert_eq!(String::from_utf8_lossy(&output.stdout), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p-x\n");
 }
+
+#[test]
+fn targeted_patch_matching_nothing_warns_but_builds_as_kustomize_does() {
+    let dir = scratch("patch-target-nothing");
+    write(
+        &dir,
+        "kustomization.yaml",
+        "resources: [r.yaml]\npatches:\n- target: {kind: Deployment, name: nope}\n  patch: |-\n    - op: add\n      path: /x\n      value: 1\n",
+    );
+    write(&dir, "r.yaml", CONFIG_MAP);
+    let output = build(&dir);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: patch target {kind=Deployment name=nope}") && stderr.contains("matches no resource"),
+        "{stderr}"
+    );
+}

@@ -110,6 +110,13 @@ fn origin_annotation(origin: &Origin) -> String {
 
 /// Builds the kustomization in `path` into resources.
 pub fn build(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result<ResMap> {
+    build_with_warnings(fs, path, options).map(|(resources, _)| resources)
+}
+
+/// Like [`build`], also returning warnings: things kustomize accepts
+/// silently that are probably mistakes (a patch target matching nothing, a
+/// var never used).
+pub fn build_with_warnings(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result<(ResMap, Vec<String>)> {
     let loader = Loader::new(fs, path, options.load_restrictor)?;
     let mut target = Target::load(loader)?;
     let build_metadata = target.kustomization.build_metadata.clone();
@@ -123,7 +130,10 @@ pub fn build(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result
     // and references follow every rename made anywhere in the tree.
     crate::plugins::hash::add_hash_suffixes(&mut resources)?;
     crate::nameref::fix_name_references(&mut resources, &ra.config)?;
-    crate::vars::resolve_vars(&mut resources, &ra.vars, &ra.config.var_reference)?;
+    let unused = crate::vars::resolve_vars_reporting_unused(&mut resources, &ra.vars, &ra.config.var_reference)?;
+    if !unused.is_empty() {
+        target.warnings.borrow_mut().push(format!("well-defined vars that were never replaced: {}", unused.join(",")));
+    }
     resources.resources.retain(|r| {
         r.annotations()
             .and_then(|a| a.get(LOCAL_CONFIG_ANNOTATION))
@@ -163,7 +173,8 @@ pub fn build(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result
     if let Some(sort) = sort {
         sort.apply(&mut resources)?;
     }
-    Ok(resources)
+    let warnings = std::mem::take(&mut *target.warnings.borrow_mut());
+    Ok((resources, warnings))
 }
 
 /// Prints resources as `kustomize build` does: documents joined by `---`.

@@ -22,4 +22,4 @@ mod build;
 
 pub use error::{Error, Result};
 
-pub use build::{build, build_to_string, render, BuildOptions, Reorder};
+pub use build::{build, build_to_string, build_with_warnings, render, BuildOptions, Reorder};

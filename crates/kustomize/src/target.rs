@@ -58,6 +58,8 @@ pub(crate) struct Target<'fs> {
     /// The build's strategic-merge schema. Like kustomize's process-wide
     /// schema, the first kustomization that names an `openapi:` sets it.
     pub schema: SchemaSlot,
+    /// Warnings of the whole build, shared by all its kustomizations.
+    pub warnings: Rc<RefCell<Vec<String>>>,
 }
 
 /// The schema of a build, shared by all its kustomizations.
@@ -81,6 +83,7 @@ impl<'fs> Target<'fs> {
             file_name,
             origin: None,
             schema: SchemaSlot::default(),
+            warnings: Rc::default(),
         })
     }
 
@@ -94,6 +97,7 @@ impl<'fs> Target<'fs> {
             config,
             schema,
             origin: self.origin.as_ref(),
+            warnings: Some(&self.warnings),
         }
     }
 
@@ -198,6 +202,7 @@ impl<'fs> Target<'fs> {
         sub.kustomization.build_metadata = self.kustomization.build_metadata.clone();
         sub.origin = self.origin.clone();
         sub.schema = self.schema.clone();
+        sub.warnings = self.warnings.clone();
         sub.set_schema(false)?;
         if is_component && !sub.is_component() {
             return Err(Error::msg(format!(

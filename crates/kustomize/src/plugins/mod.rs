@@ -37,6 +37,17 @@ pub struct PluginContext<'a, 'fs> {
     pub schema: &'a crate::patch::Schema,
     /// Set when `buildMetadata` asks for origin annotations.
     pub origin: Option<&'a Origin>,
+    /// Where plugins report what is legal but probably a mistake.
+    pub warnings: Option<&'a std::cell::RefCell<Vec<String>>>,
+}
+
+impl PluginContext<'_, '_> {
+    /// Records a warning for the user (printed by the CLI on stderr).
+    pub fn warn(&self, message: String) {
+        if let Some(warnings) = self.warnings {
+            warnings.borrow_mut().push(message);
+        }
+    }
 }
 
 /// Changes the resources of a build.

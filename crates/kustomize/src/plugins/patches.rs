@@ -95,7 +95,7 @@ impl Transformer for PatchTransformer {
                 for patch in patches {
                     let selected = match &self.target {
                         None => vec![unique_target(resources, &patch.id())?],
-                        Some(selector) => crate::select::select(selector, resources)?,
+                        Some(selector) => select_warning_if_none(selector, resources, ctx)?,
                     };
                     let targeted = self.target.is_some();
                     apply_sm_to(resources, &selected, patch, targeted, self.allow_name_change, self.allow_kind_change, ctx)?;
@@ -106,13 +106,27 @@ impl Transformer for PatchTransformer {
                 let Some(selector) = &self.target else {
                     return Err(Error::msg(format!("must specify a target for JSON patch {}", self.text)));
                 };
-                for index in crate::select::select(selector, resources)? {
+                for index in select_warning_if_none(selector, resources, ctx)? {
                     apply_json_to(&mut resources.resources[index], ops)?;
                 }
                 Ok(())
             }
         }
     }
+}
+
+/// Selects a patch's targets. Kustomize accepts a target that selects
+/// nothing, so Berth does too, but says so: it is usually a typo.
+fn select_warning_if_none(selector: &Selector, resources: &ResMap, ctx: &PluginContext<'_, '_>) -> Result<Vec<usize>> {
+    let selected = crate::select::select(selector, resources)?;
+    if selected.is_empty() {
+        ctx.warn(format!(
+            "patch target {} in {} matches no resource",
+            describe_selector(selector),
+            ctx.loader.root().display()
+        ));
+    }
+    Ok(selected)
 }
 
 /// `patchesStrategicMerge:` entries and PatchStrategicMergeTransformer configs.
@@ -230,11 +244,34 @@ impl PatchJson6902Transformer {
 }
 
 impl Transformer for PatchJson6902Transformer {
-    fn transform(&self, resources: &mut ResMap, _ctx: &PluginContext<'_, '_>) -> Result<()> {
-        for index in crate::select::select(&self.target, resources)? {
+    fn transform(&self, resources: &mut ResMap, ctx: &PluginContext<'_, '_>) -> Result<()> {
+        for index in select_warning_if_none(&self.target, resources, ctx)? {
             apply_json_to(&mut resources.resources[index], &self.ops)?;
         }
         Ok(())
+    }
+}
+
+/// A selector as the user wrote it: `kind=Deployment name=web`.
+fn describe_selector(s: &Selector) -> String {
+    let fields = [
+        ("group", &s.group),
+        ("version", &s.version),
+        ("kind", &s.kind),
+        ("name", &s.name),
+        ("namespace", &s.namespace),
+        ("labelSelector", &s.label_selector),
+        ("annotationSelector", &s.annotation_selector),
+    ];
+    let parts: Vec<String> = fields
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if parts.is_empty() {
+        "(everything)".to_owned()
+    } else {
+        format!("{{{}}}", parts.join(" "))
     }
 }
 
