@@ -33,7 +33,11 @@ struct BuildArgs {
     #[arg(long, value_enum)]
     reorder: Option<ReorderArg>,
     /// Which files kustomizations may read.
-    #[arg(long = "load-restrictor", value_enum, default_value = "LoadRestrictionsRootOnly")]
+    #[arg(
+        long = "load-restrictor",
+        value_enum,
+        default_value = "LoadRestrictionsRootOnly"
+    )]
     load_restrictor: RestrictorArg,
 }
 
@@ -69,8 +73,8 @@ fn run_build(args: BuildArgs) -> Result<(), String> {
             Some(ReorderArg::None) => Reorder::None,
         },
     };
-    let (resources, warnings) =
-        berth_kustomize::build_with_warnings(&DiskFs, &args.dir, &options).map_err(|e| e.to_string())?;
+    let (resources, warnings) = berth_kustomize::build_with_warnings(&DiskFs, &args.dir, &options)
+        .map_err(|e| e.to_string())?;
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
@@ -110,7 +114,8 @@ fn write_per_resource(dir: &Path, resources: &ResMap) -> Result<(), String> {
             resources: vec![r.clone()],
         };
         let path = dir.join(name);
-        std::fs::write(&path, berth_kustomize::render(&single)).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        std::fs::write(&path, berth_kustomize::render(&single))
+            .map_err(|e| format!("writing {}: {e}", path.display()))?;
     }
     Ok(())
 }

@@ -12,7 +12,9 @@ fn berth() -> Command {
 
 /// A fresh directory under the target dir, removed and recreated per test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad-input").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("bad-input")
+        .join(name);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("create scratch dir");
     dir
@@ -25,7 +27,11 @@ fn write(dir: &Path, rel: &str, text: &str) {
 }
 
 fn build(dir: &Path) -> Output {
-    berth().args(["kustomize", "build"]).arg(dir).output().expect("run berth")
+    berth()
+        .args(["kustomize", "build"])
+        .arg(dir)
+        .output()
+        .expect("run berth")
 }
 
 /// Asserts a failed build with a single stderr line containing `needles`.
@@ -36,7 +42,10 @@ fn assert_one_line_error(output: &Output, needles: &[&str]) -> String {
     assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
     assert!(!stderr.contains("panicked"), "no panic: {stderr}");
     for needle in needles {
-        assert!(stderr.contains(needle), "stderr {stderr:?} should contain {needle:?}");
+        assert!(
+            stderr.contains(needle),
+            "stderr {stderr:?} should contain {needle:?}"
+        );
     }
     stderr
 }
@@ -47,7 +56,11 @@ const CONFIG_MAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\
 fn malformed_yaml_names_file_and_line() {
     let dir = scratch("malformed");
     write(&dir, "kustomization.yaml", "resources: [r.yaml]\n");
-    write(&dir, "r.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [a, b\n");
+    write(
+        &dir,
+        "r.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [a, b\n",
+    );
     assert_one_line_error(&build(&dir), &["r.yaml", "line 6"]);
 }
 
@@ -62,7 +75,10 @@ fn missing_file_is_named() {
 fn missing_kustomization_file_is_named() {
     let dir = scratch("no-kustomization");
     write(&dir, "r.yaml", CONFIG_MAP);
-    assert_one_line_error(&build(&dir), &["unable to find one of 'kustomization.yaml'"]);
+    assert_one_line_error(
+        &build(&dir),
+        &["unable to find one of 'kustomization.yaml'"],
+    );
 }
 
 #[test]
@@ -82,24 +98,43 @@ fn untargeted_patch_matching_nothing_is_an_error() {
         "resources: [r.yaml]\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: nope}\n",
     );
     write(&dir, "r.yaml", CONFIG_MAP);
-    assert_one_line_error(&build(&dir), &["no matches for Id ConfigMap.v1.[noGrp]/nope"]);
+    assert_one_line_error(
+        &build(&dir),
+        &["no matches for Id ConfigMap.v1.[noGrp]/nope"],
+    );
 }
 
 #[test]
 fn files_outside_the_root_are_refused() {
     let dir = scratch("outside");
     write(&dir, "secret.yaml", CONFIG_MAP);
-    write(&dir, "app/kustomization.yaml", "resources: [../secret.yaml]\n");
-    let err = assert_one_line_error(&build(&dir.join("app")), &["security;", "secret.yaml", "is not in or below"]);
+    write(
+        &dir,
+        "app/kustomization.yaml",
+        "resources: [../secret.yaml]\n",
+    );
+    let err = assert_one_line_error(
+        &build(&dir.join("app")),
+        &["security;", "secret.yaml", "is not in or below"],
+    );
     assert!(err.contains("/app"), "{err}");
 
     // The same file is fine when the restrictor is lifted.
     let output = berth()
-        .args(["kustomize", "build", "--load-restrictor", "LoadRestrictionsNone"])
+        .args([
+            "kustomize",
+            "build",
+            "--load-restrictor",
+            "LoadRestrictionsNone",
+        ])
         .arg(dir.join("app"))
         .output()
         .expect("run berth");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[cfg(unix)]
@@ -139,17 +174,27 @@ fn huge_files_are_refused_before_reading() {
 fn unknown_kustomization_fields_are_named() {
     let dir = scratch("unknown-field");
     write(&dir, "kustomization.yaml", "resourcez: [r.yaml]\n");
-    assert_one_line_error(&build(&dir), &["kustomization.yaml", "unknown field `resourcez`"]);
+    assert_one_line_error(
+        &build(&dir),
+        &["kustomization.yaml", "unknown field `resourcez`"],
+    );
 }
 
 #[test]
 fn good_input_still_builds() {
     let dir = scratch("good");
-    write(&dir, "kustomization.yaml", "resources: [r.yaml]\nnamePrefix: p-\n");
+    write(
+        &dir,
+        "kustomization.yaml",
+        "resources: [r.yaml]\nnamePrefix: p-\n",
+    );
     write(&dir, "r.yaml", CONFIG_MAP);
     let output = build(&dir);
     assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p-x\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p-x\n"
+    );
 }
 
 #[test]
@@ -165,7 +210,8 @@ fn targeted_patch_matching_nothing_warns_but_builds_as_kustomize_does() {
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("warning: patch target {kind=Deployment name=nope}") && stderr.contains("matches no resource"),
+        stderr.contains("warning: patch target {kind=Deployment name=nope}")
+            && stderr.contains("matches no resource"),
         "{stderr}"
     );
 }

@@ -21,9 +21,15 @@ const PROD: &str = "examples/copilot-agent/_kustomize/overlays/prod";
 
 #[test]
 fn prod_overlay_matches_the_seed_output() {
-    let expected = std::fs::read_to_string(repo().join("examples/copilot-agent/expected-prod.yaml")).expect("expected output");
+    let expected =
+        std::fs::read_to_string(repo().join("examples/copilot-agent/expected-prod.yaml"))
+            .expect("expected output");
     let output = berth_build(&[PROD]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
 }
 
@@ -32,7 +38,9 @@ fn output_flag_writes_a_file_or_one_file_per_resource() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("example-out");
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).expect("create out dir");
-    let expected = std::fs::read_to_string(repo().join("examples/copilot-agent/expected-prod.yaml")).expect("expected output");
+    let expected =
+        std::fs::read_to_string(repo().join("examples/copilot-agent/expected-prod.yaml"))
+            .expect("expected output");
 
     let file = out.join("all.yaml");
     let status = berth_build(&[PROD, "-o", file.to_str().expect("utf-8 path")]).status;
@@ -43,16 +51,25 @@ fn output_flag_writes_a_file_or_one_file_per_resource() {
     std::fs::create_dir_all(&dir).expect("create dir");
     let status = berth_build(&[PROD, "-o", dir.to_str().expect("utf-8 path")]).status;
     assert!(status.success());
-    let written = std::fs::read_to_string(dir.join("kubernetes.project-planton.org_v1_kubernetesdeployment_copilot-agent.yaml"))
-        .expect("file named as kustomize names it");
+    let written = std::fs::read_to_string(
+        dir.join("kubernetes.project-planton.org_v1_kubernetesdeployment_copilot-agent.yaml"),
+    )
+    .expect("file named as kustomize names it");
     assert_eq!(written, expected);
 }
 
 #[test]
 fn local_overlay_builds_on_top_of_prod() {
     let output = berth_build(&["examples/copilot-agent/_kustomize/overlays/local"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("PORT: \"8003\""), "local overrides prod's port: {text}");
+    assert!(
+        text.contains("PORT: \"8003\""),
+        "local overrides prod's port: {text}"
+    );
     assert!(text.contains("env: app-prod"), "metadata from prod is kept");
 }

@@ -62,7 +62,11 @@ fn is_build_annotation(key: &str) -> bool {
 
 fn remove_build_annotations(r: &mut crate::resource::Resource) {
     let keys: Vec<String> = match r.annotations() {
-        Some(a) => a.keys().filter(|k| is_build_annotation(k)).cloned().collect(),
+        Some(a) => a
+            .keys()
+            .filter(|k| is_build_annotation(k))
+            .cloned()
+            .collect(),
         None => return,
     };
     for key in keys {
@@ -116,7 +120,11 @@ pub fn build(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result
 /// Like [`build`], also returning warnings: things kustomize accepts
 /// silently that are probably mistakes (a patch target matching nothing, a
 /// var never used).
-pub fn build_with_warnings(fs: &dyn FileSystem, path: &Path, options: &BuildOptions) -> Result<(ResMap, Vec<String>)> {
+pub fn build_with_warnings(
+    fs: &dyn FileSystem,
+    path: &Path,
+    options: &BuildOptions,
+) -> Result<(ResMap, Vec<String>)> {
     let loader = Loader::new(fs, path, options.load_restrictor)?;
     let mut target = Target::load(loader)?;
     let build_metadata = target.kustomization.build_metadata.clone();
@@ -130,9 +138,16 @@ pub fn build_with_warnings(fs: &dyn FileSystem, path: &Path, options: &BuildOpti
     // and references follow every rename made anywhere in the tree.
     crate::plugins::hash::add_hash_suffixes(&mut resources)?;
     crate::nameref::fix_name_references(&mut resources, &ra.config)?;
-    let unused = crate::vars::resolve_vars_reporting_unused(&mut resources, &ra.vars, &ra.config.var_reference)?;
+    let unused = crate::vars::resolve_vars_reporting_unused(
+        &mut resources,
+        &ra.vars,
+        &ra.config.var_reference,
+    )?;
     if !unused.is_empty() {
-        target.warnings.borrow_mut().push(format!("well-defined vars that were never replaced: {}", unused.join(",")));
+        target.warnings.borrow_mut().push(format!(
+            "well-defined vars that were never replaced: {}",
+            unused.join(",")
+        ));
     }
     resources.resources.retain(|r| {
         r.annotations()
@@ -144,24 +159,37 @@ pub fn build_with_warnings(fs: &dyn FileSystem, path: &Path, options: &BuildOpti
     for r in resources.iter_mut() {
         remove_build_annotations(r);
     }
-    if build_metadata.iter().any(|m| m == ORIGIN_ANNOTATIONS_OPTION) {
+    if build_metadata
+        .iter()
+        .any(|m| m == ORIGIN_ANNOTATIONS_OPTION)
+    {
         for r in resources.iter_mut() {
             if let Some(text) = r.origin.as_ref().map(origin_annotation) {
                 r.set_annotation(ORIGIN_ANNOTATION, &text);
             }
         }
     }
-    if build_metadata.iter().any(|m| m == TRANSFORMER_ANNOTATIONS_OPTION) {
+    if build_metadata
+        .iter()
+        .any(|m| m == TRANSFORMER_ANNOTATIONS_OPTION)
+    {
         for r in resources.iter_mut() {
             if !r.transformations.is_empty() {
-                let text: String = r.transformations.iter().map(|o| as_list_item(&origin_annotation(o))).collect();
+                let text: String = r
+                    .transformations
+                    .iter()
+                    .map(|o| as_list_item(&origin_annotation(o)))
+                    .collect();
                 r.set_annotation(TRANSFORMATIONS_ANNOTATION, &text);
             }
         }
     }
     if build_metadata.iter().any(|m| m == MANAGED_BY_LABEL_OPTION) {
         for r in resources.iter_mut() {
-            r.node.set_path(&["metadata", "labels", MANAGED_BY_LABEL], crate::yaml::Node::string(MANAGED_BY_VALUE));
+            r.node.set_path(
+                &["metadata", "labels", MANAGED_BY_LABEL],
+                crate::yaml::Node::string(MANAGED_BY_VALUE),
+            );
         }
     }
 

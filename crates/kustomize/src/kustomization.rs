@@ -206,22 +206,57 @@ impl Kustomization {
 
 /// Every top-level field of a kustomization, as spelled in the schema.
 const FIELD_NAMES: &[&str] = &[
-    "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds", "openapi",
-    "configurations", "namePrefix", "nameSuffix", "namespace", "commonLabels", "labels",
-    "commonAnnotations", "patches", "patchesStrategicMerge", "patchesJson6902", "images",
-    "imageTags", "replicas", "configMapGenerator", "secretGenerator", "generatorOptions", "vars",
-    "replacements", "generators", "transformers", "validators", "sortOptions", "buildMetadata",
-    "helmCharts", "helmGlobals", "helmChartInflationGenerator",
+    "apiVersion",
+    "kind",
+    "metadata",
+    "resources",
+    "bases",
+    "components",
+    "crds",
+    "openapi",
+    "configurations",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patches",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "images",
+    "imageTags",
+    "replicas",
+    "configMapGenerator",
+    "secretGenerator",
+    "generatorOptions",
+    "vars",
+    "replacements",
+    "generators",
+    "transformers",
+    "validators",
+    "sortOptions",
+    "buildMetadata",
+    "helmCharts",
+    "helmGlobals",
+    "helmChartInflationGenerator",
 ];
 
 /// Kustomize decodes its file with Go's `encoding/json`, which matches field
 /// names without regard to case (`nameprefix` is `namePrefix`).
 fn canonicalize_field_names(value: &mut serde_json::Value) {
-    let Some(object) = value.as_object_mut() else { return };
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
     let renames: Vec<(String, &str)> = object
         .keys()
         .filter(|k| !FIELD_NAMES.contains(&k.as_str()))
-        .filter_map(|k| FIELD_NAMES.iter().find(|f| f.eq_ignore_ascii_case(k)).map(|f| (k.clone(), *f)))
+        .filter_map(|k| {
+            FIELD_NAMES
+                .iter()
+                .find(|f| f.eq_ignore_ascii_case(k))
+                .map(|f| (k.clone(), *f))
+        })
         .collect();
     for (from, to) in renames {
         if let Some(v) = object.remove(&from) {

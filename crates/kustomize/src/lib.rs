@@ -4,6 +4,7 @@
 //! All file access goes through [`fs::FileSystem`], so the engine runs the
 //! same on disk, in memory (tests, fuzzing) or on any other tree.
 
+mod build;
 pub mod error;
 pub mod fieldspec;
 pub mod fs;
@@ -18,7 +19,6 @@ pub mod sort;
 mod target;
 pub mod vars;
 pub mod yaml;
-mod build;
 
 pub use error::{Error, Result};
 

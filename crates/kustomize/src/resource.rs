@@ -393,8 +393,12 @@ impl ResMap {
 
     /// Appends resources, refusing any whose id is already present. Checks
     /// through a hash set, so accumulating n resources costs O(n).
-    pub fn append_all(&mut self, resources: impl IntoIterator<Item = Resource>) -> Result<(), ResId> {
-        let mut seen: std::collections::HashSet<ResId> = self.resources.iter().map(|r| r.id().key()).collect();
+    pub fn append_all(
+        &mut self,
+        resources: impl IntoIterator<Item = Resource>,
+    ) -> Result<(), ResId> {
+        let mut seen: std::collections::HashSet<ResId> =
+            self.resources.iter().map(|r| r.id().key()).collect();
         for resource in resources {
             let id = resource.id();
             if !seen.insert(id.key()) {

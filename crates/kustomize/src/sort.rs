@@ -36,7 +36,10 @@ pub const DEFAULT_ORDER_FIRST: [&str; 22] = [
 ];
 
 /// Kinds placed last, in this order, by the legacy sort.
-pub const DEFAULT_ORDER_LAST: [&str; 2] = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+pub const DEFAULT_ORDER_LAST: [&str; 2] = [
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
 
 /// `sortOptions` of a kustomization.
 #[derive(Debug, Default, Clone, Deserialize, PartialEq)]
@@ -62,7 +65,8 @@ impl SortOptions {
     }
 
     pub fn from_json(value: &serde_json::Value) -> Result<Self> {
-        serde_json::from_value(value.clone()).map_err(|e| Error::msg(format!("invalid sortOptions: {e}")))
+        serde_json::from_value(value.clone())
+            .map_err(|e| Error::msg(format!("invalid sortOptions: {e}")))
     }
 
     /// Sorts the resources as configured (kustomize's SortOrderTransformer).
@@ -87,7 +91,9 @@ impl SortOptions {
                 legacy_sort(resources, &first, &last);
                 Ok(())
             }
-            _ => Err(Error::msg("the field 'sortOptions.order' must be one of [fifo, legacy]")),
+            _ => Err(Error::msg(
+                "the field 'sortOptions.order' must be one of [fifo, legacy]",
+            )),
         }
     }
 }
@@ -101,7 +107,10 @@ fn legacy_sort(resources: &mut ResMap, first: &[&str], last: &[&str]) {
         rank.insert(kind, 1 + i as i64);
     }
     let mut keyed: Vec<(ResId, crate::resource::Resource)> =
-        std::mem::take(&mut resources.resources).into_iter().map(|r| (r.id(), r)).collect();
+        std::mem::take(&mut resources.resources)
+            .into_iter()
+            .map(|r| (r.id(), r))
+            .collect();
     keyed.sort_by(|(a, _), (b, _)| compare_ids(a, b, &rank));
     resources.resources = keyed.into_iter().map(|(_, r)| r).collect();
 }
@@ -110,7 +119,9 @@ fn compare_ids(a: &ResId, b: &ResId, rank: &HashMap<&str, i64>) -> Ordering {
     if a.gvk != b.gvk {
         let ra = rank.get(a.gvk.kind.as_str()).copied().unwrap_or(0);
         let rb = rank.get(b.gvk.kind.as_str()).copied().unwrap_or(0);
-        return ra.cmp(&rb).then_with(|| gvk_sort_key(&a.gvk).cmp(&gvk_sort_key(&b.gvk)));
+        return ra
+            .cmp(&rb)
+            .then_with(|| gvk_sort_key(&a.gvk).cmp(&gvk_sort_key(&b.gvk)));
     }
     id_sort_key(a).cmp(&id_sort_key(b))
 }
@@ -169,10 +180,19 @@ mod tests {
             m.append(res(text)).unwrap();
         }
         SortOptions::legacy().apply(&mut m).unwrap();
-        let order: Vec<_> = m.iter().map(|r| format!("{}/{}", r.kind(), r.name())).collect();
+        let order: Vec<_> = m
+            .iter()
+            .map(|r| format!("{}/{}", r.kind(), r.name()))
+            .collect();
         assert_eq!(
             order,
-            ["Namespace/ns", "Deployment/a", "Deployment/b", "Widget/z", "ValidatingWebhookConfiguration/w"]
+            [
+                "Namespace/ns",
+                "Deployment/a",
+                "Deployment/b",
+                "Widget/z",
+                "ValidatingWebhookConfiguration/w"
+            ]
         );
     }
 

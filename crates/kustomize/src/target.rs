@@ -6,13 +6,15 @@ use std::path::Path;
 
 use crate::error::{Error, Result, ResultExt};
 use crate::fieldspec::TransformerConfig;
-use crate::kustomization::{Kustomization, COMPONENT_API_VERSION, COMPONENT_KIND, KUSTOMIZATION_KIND};
+use crate::kustomization::{
+    Kustomization, COMPONENT_API_VERSION, COMPONENT_KIND, KUSTOMIZATION_KIND,
+};
 use crate::loader::{parse_yaml, Loader};
+use crate::patch::Schema;
 use crate::plugins::{self, PluginContext};
 use crate::resource::{Gvk, Origin, ResId, ResMap, Resource};
 use crate::vars::VarSet;
 use crate::yaml::Node;
-use crate::patch::Schema;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -36,9 +38,10 @@ impl Accumulator {
     }
 
     fn append_all(&mut self, resources: impl IntoIterator<Item = Resource>) -> Result<()> {
-        self.resources.append_all(resources).map_err(Error::DuplicateId)
+        self.resources
+            .append_all(resources)
+            .map_err(Error::DuplicateId)
     }
-
 
     /// Takes in everything a sub-kustomization accumulated.
     fn merge(&mut self, other: Accumulator) -> Result<()> {
@@ -75,7 +78,10 @@ impl<'fs> Target<'fs> {
             .with_context(|| format!("{}", path.display()))?;
         check_kind_and_version(&kustomization, loader.root())?;
         if node_is_empty_kustomization(&node) {
-            return Err(Error::msg(format!("kustomization.yaml is empty: {}", path.display())));
+            return Err(Error::msg(format!(
+                "kustomization.yaml is empty: {}",
+                path.display()
+            )));
         }
         Ok(Target {
             loader,
@@ -91,7 +97,11 @@ impl<'fs> Target<'fs> {
         self.kustomization.is_component()
     }
 
-    fn context<'a>(&'a self, config: &'a TransformerConfig, schema: &'a Schema) -> PluginContext<'a, 'fs> {
+    fn context<'a>(
+        &'a self,
+        config: &'a TransformerConfig,
+        schema: &'a Schema,
+    ) -> PluginContext<'a, 'fs> {
         PluginContext {
             loader: &self.loader,
             config,
@@ -102,7 +112,10 @@ impl<'fs> Target<'fs> {
     }
 
     fn current_schema(&self) -> Rc<Schema> {
-        self.schema.borrow().clone().unwrap_or_else(|| Rc::new(Schema::builtin().clone()))
+        self.schema
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| Rc::new(Schema::builtin().clone()))
     }
 
     /// Applies this kustomization's `openapi:` to the build's schema unless
@@ -114,12 +127,18 @@ impl<'fs> Target<'fs> {
         }
         if let Some(path) = open_api.get("path") {
             if open_api.contains_key("version") {
-                return Err(Error::msg("builtin version and custom schema provided, cannot use both"));
+                return Err(Error::msg(
+                    "builtin version and custom schema provided, cannot use both",
+                ));
             }
             let docs = self.loader.load_yaml(path)?;
             let document = docs.into_iter().next().unwrap_or_default();
-            let schema = if top_level { Schema::custom_only(&document) } else { Schema::with_custom(&document) }
-                .map_err(|e| Error::msg(format!("{}: {e}", self.loader.resolve(path).display())))?;
+            let schema = if top_level {
+                Schema::custom_only(&document)
+            } else {
+                Schema::with_custom(&document)
+            }
+            .map_err(|e| Error::msg(format!("{}: {e}", self.loader.resolve(path).display())))?;
             *self.schema.borrow_mut() = Some(Rc::new(schema));
         } else if let Some(version) = open_api.get("version") {
             if version != "v1.21.2" && !version.is_empty() {
@@ -138,20 +157,25 @@ impl<'fs> Target<'fs> {
     /// the parent's accumulator for a component.
     fn accumulate_into(&mut self, ra: Accumulator) -> Result<Accumulator> {
         let resources = self.kustomization.resources.clone();
-        let mut ra = self.accumulate_resources(ra, &resources).context("accumulating resources")?;
+        let mut ra = self
+            .accumulate_resources(ra, &resources)
+            .context("accumulating resources")?;
 
         let config = TransformerConfig::make(&self.loader, &self.kustomization.configurations)?;
         ra.config.merge(config).context("merging config")?;
         if !self.kustomization.crds.is_empty() {
-            let crd_config = crate::fieldspec::config_from_crds(&self.loader, &self.kustomization.crds)
-                .with_context(|| format!("loading CRDs {:?}", self.kustomization.crds))?;
+            let crd_config =
+                crate::fieldspec::config_from_crds(&self.loader, &self.kustomization.crds)
+                    .with_context(|| format!("loading CRDs {:?}", self.kustomization.crds))?;
             ra.config.merge(crd_config).context("merging CRDs")?;
         }
 
         self.run_generators(&mut ra)?;
 
         let components = self.kustomization.components.clone();
-        let mut ra = self.accumulate_components(ra, &components).context("accumulating components")?;
+        let mut ra = self
+            .accumulate_components(ra, &components)
+            .context("accumulating components")?;
 
         self.run_transformers(&mut ra)?;
         let vars = self.kustomization.vars.clone();
@@ -159,7 +183,11 @@ impl<'fs> Target<'fs> {
         Ok(ra)
     }
 
-    fn accumulate_resources(&mut self, mut ra: Accumulator, paths: &[String]) -> Result<Accumulator> {
+    fn accumulate_resources(
+        &mut self,
+        mut ra: Accumulator,
+        paths: &[String],
+    ) -> Result<Accumulator> {
         for path in paths {
             // A directory is a base (or overlay); anything else is read as a
             // file, so a broken or missing file is reported as just that.
@@ -179,7 +207,11 @@ impl<'fs> Target<'fs> {
         Ok(ra)
     }
 
-    fn accumulate_components(&mut self, mut ra: Accumulator, paths: &[String]) -> Result<Accumulator> {
+    fn accumulate_components(
+        &mut self,
+        mut ra: Accumulator,
+        paths: &[String],
+    ) -> Result<Accumulator> {
         for path in paths {
             let sub_loader = self
                 .loader
@@ -191,14 +223,22 @@ impl<'fs> Target<'fs> {
             }
             let result = self.accumulate_directory(ra, sub_loader, true);
             self.origin = saved_origin;
-            ra = result.map_err(|e| Error::msg(format!("accumulateDirectory: {}", go_quote(&e.to_string()))))?;
+            ra = result.map_err(|e| {
+                Error::msg(format!("accumulateDirectory: {}", go_quote(&e.to_string())))
+            })?;
         }
         Ok(ra)
     }
 
-    fn accumulate_directory(&mut self, ra: Accumulator, loader: Loader<'fs>, is_component: bool) -> Result<Accumulator> {
+    fn accumulate_directory(
+        &mut self,
+        ra: Accumulator,
+        loader: Loader<'fs>,
+        is_component: bool,
+    ) -> Result<Accumulator> {
         let root = loader.root().to_path_buf();
-        let mut sub = Target::load(loader).with_context(|| format!("couldn't make target for path '{}'", root.display()))?;
+        let mut sub = Target::load(loader)
+            .with_context(|| format!("couldn't make target for path '{}'", root.display()))?;
         sub.kustomization.build_metadata = self.kustomization.build_metadata.clone();
         sub.origin = self.origin.clone();
         sub.schema = self.schema.clone();
@@ -208,7 +248,10 @@ impl<'fs> Target<'fs> {
             return Err(Error::msg(format!(
                 "expected kind '{COMPONENT_KIND}' for path '{}' but got '{}'",
                 root.display(),
-                sub.kustomization.kind.as_deref().unwrap_or(KUSTOMIZATION_KIND)
+                sub.kustomization
+                    .kind
+                    .as_deref()
+                    .unwrap_or(KUSTOMIZATION_KIND)
             )));
         }
         if !is_component && sub.is_component() {
@@ -273,7 +316,8 @@ impl<'fs> Target<'fs> {
                     r.origin = origin.clone();
                 }
             }
-            plugins::absorb_generated(&mut ra.resources, resources).context("merging from generator")?;
+            plugins::absorb_generated(&mut ra.resources, resources)
+                .context("merging from generator")?;
         }
         Ok(())
     }
@@ -330,7 +374,11 @@ impl<'fs> Target<'fs> {
                 ..origin.clone()
             })
         };
-        let base_path = self.origin.as_ref().map(|o| o.path.clone()).unwrap_or_default();
+        let base_path = self
+            .origin
+            .as_ref()
+            .map(|o| o.path.clone())
+            .unwrap_or_default();
         for entry in entries {
             if let Some(inline) = inline_plugin_config(entry) {
                 for config in inline {
@@ -349,7 +397,11 @@ impl<'fs> Target<'fs> {
                 });
                 let sub_ra = sub.accumulate()?;
                 for r in sub_ra.resources {
-                    let file = r.origin.as_ref().map(|o| o.path.clone()).unwrap_or_default();
+                    let file = r
+                        .origin
+                        .as_ref()
+                        .map(|o| o.path.clone())
+                        .unwrap_or_default();
                     let origin = origin_of(file, &r.node);
                     configs.push((r.node, origin));
                 }
@@ -425,7 +477,10 @@ pub(crate) fn resources_from_documents(docs: Vec<Node>, path: &Path) -> Result<V
 /// `port: 8080` under annotations as the string "8080".
 fn stringify_metadata_values(doc: &mut Node) {
     for field in ["labels", "annotations"] {
-        if let Some(map) = doc.get_path_mut(&["metadata", field]).and_then(Node::as_map_mut) {
+        if let Some(map) = doc
+            .get_path_mut(&["metadata", field])
+            .and_then(Node::as_map_mut)
+        {
             for (_, value) in map.iter_mut() {
                 if let Node::Scalar(s) = value {
                     if !s.is_null() {
@@ -446,7 +501,9 @@ fn check_kind_and_version(k: &Kustomization, root: &Path) -> Result<()> {
     let kind = k.kind.as_deref().unwrap_or("");
     let mut errors = Vec::new();
     if !kind.is_empty() && kind != KUSTOMIZATION_KIND && kind != COMPONENT_KIND {
-        errors.push(format!("kind should be {KUSTOMIZATION_KIND} or {COMPONENT_KIND}"));
+        errors.push(format!(
+            "kind should be {KUSTOMIZATION_KIND} or {COMPONENT_KIND}"
+        ));
     }
     let required = if kind == COMPONENT_KIND {
         COMPONENT_API_VERSION
@@ -483,7 +540,9 @@ fn join_origin_path(base: &str, path: &str) -> String {
     } else {
         format!("{base}/{path}")
     };
-    crate::fs::normalize(Path::new(&joined)).to_string_lossy().into_owned()
+    crate::fs::normalize(Path::new(&joined))
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Go's `%q`: a double-quoted string with Go escapes.

@@ -23,7 +23,9 @@ fn options(flags: &str) -> BuildOptions {
         match pair {
             ["--reorder", "none"] => options.reorder = Reorder::None,
             ["--reorder", "legacy"] => options.reorder = Reorder::Legacy,
-            ["--load-restrictor", "LoadRestrictionsNone"] => options.load_restrictor = LoadRestrictor::None,
+            ["--load-restrictor", "LoadRestrictionsNone"] => {
+                options.load_restrictor = LoadRestrictor::None
+            }
             _ => {}
         }
     }
@@ -78,7 +80,11 @@ fn first_difference(expected: &str, actual: &str) -> String {
             return format!("line {}: expected {e:?}, got {a:?}", i + 1);
         }
     }
-    format!("expected {} lines, got {}", expected.lines().count(), actual.lines().count())
+    format!(
+        "expected {} lines, got {}",
+        expected.lines().count(),
+        actual.lines().count()
+    )
 }
 
 #[test]
@@ -94,7 +100,10 @@ fn krusty_conformance() {
     for case in &cases {
         match run_case(case) {
             Outcome::Pass => passed += 1,
-            Outcome::Fail(why) => failures.push(format!("{}: {why}", case.file_name().unwrap_or_default().to_string_lossy())),
+            Outcome::Fail(why) => failures.push(format!(
+                "{}: {why}",
+                case.file_name().unwrap_or_default().to_string_lossy()
+            )),
         }
     }
     for f in &failures {

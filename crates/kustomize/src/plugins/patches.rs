@@ -45,7 +45,13 @@ impl PatchTransformer {
     }
 
     pub fn from_entry(entry: &crate::kustomization::Patch, loader: &Loader<'_>) -> Result<Self> {
-        Self::new(&entry.path, &entry.patch, entry.target.clone(), &entry.options, loader)
+        Self::new(
+            &entry.path,
+            &entry.patch,
+            entry.target.clone(),
+            &entry.options,
+            loader,
+        )
     }
 
     fn new(
@@ -58,21 +64,31 @@ impl PatchTransformer {
         let inline = patch.trim();
         let text = match (inline.is_empty(), path.is_empty()) {
             (true, true) => return Err(Error::msg("must specify one of patch and path")),
-            (false, false) => return Err(Error::msg("patch and path can't be set at the same time")),
+            (false, false) => {
+                return Err(Error::msg("patch and path can't be set at the same time"))
+            }
             (false, true) => inline.to_owned(),
             (true, false) => loader.load_text(path)?,
         };
-        let source = if path.is_empty() { "inline patch".to_owned() } else { loader.resolve(path).display().to_string() };
+        let source = if path.is_empty() {
+            "inline patch".to_owned()
+        } else {
+            loader.resolve(path).display().to_string()
+        };
         let as_resources = parse_resources(std::path::Path::new(&source), &text);
         let as_ops = json_patch_ops(&text);
         let body = match (as_resources, as_ops) {
             (Ok(r), Ok(_)) if r.is_empty() => {
-                return Err(Error::msg(format!("unable to parse SM or JSON patch from {text}")))
+                return Err(Error::msg(format!(
+                    "unable to parse SM or JSON patch from {text}"
+                )))
             }
             (Ok(resources), Err(_)) => PatchBody::StrategicMerge(resources),
             (Err(_), Ok(ops)) => PatchBody::Json6902(ops),
             (Ok(_), Ok(_)) => {
-                return Err(Error::msg(format!("illegally qualifies as both an SM and JSON patch: {text}")))
+                return Err(Error::msg(format!(
+                    "illegally qualifies as both an SM and JSON patch: {text}"
+                )))
             }
             (Err(e), Err(_)) => {
                 return Err(e.context(format!("unable to parse SM or JSON patch from {text}")));
@@ -98,13 +114,24 @@ impl Transformer for PatchTransformer {
                         Some(selector) => select_warning_if_none(selector, resources, ctx)?,
                     };
                     let targeted = self.target.is_some();
-                    apply_sm_to(resources, &selected, patch, targeted, self.allow_name_change, self.allow_kind_change, ctx)?;
+                    apply_sm_to(
+                        resources,
+                        &selected,
+                        patch,
+                        targeted,
+                        self.allow_name_change,
+                        self.allow_kind_change,
+                        ctx,
+                    )?;
                 }
                 Ok(())
             }
             PatchBody::Json6902(ops) => {
                 let Some(selector) = &self.target else {
-                    return Err(Error::msg(format!("must specify a target for JSON patch {}", self.text)));
+                    return Err(Error::msg(format!(
+                        "must specify a target for JSON patch {}",
+                        self.text
+                    )));
                 };
                 for index in select_warning_if_none(selector, resources, ctx)? {
                     apply_json_to(&mut resources.resources[index], ops)?;
@@ -117,7 +144,11 @@ impl Transformer for PatchTransformer {
 
 /// Selects a patch's targets. Kustomize accepts a target that selects
 /// nothing, so Berth does too, but says so: it is usually a typo.
-fn select_warning_if_none(selector: &Selector, resources: &ResMap, ctx: &PluginContext<'_, '_>) -> Result<Vec<usize>> {
+fn select_warning_if_none(
+    selector: &Selector,
+    resources: &ResMap,
+    ctx: &PluginContext<'_, '_>,
+) -> Result<Vec<usize>> {
     let selected = crate::select::select(selector, resources)?;
     if selected.is_empty() {
         ctx.warn(format!(
@@ -144,16 +175,26 @@ struct PatchStrategicMergeConfig {
 impl PatchStrategicMergeTransformer {
     pub fn from_config(config: &Node, loader: &Loader<'_>) -> Result<Self> {
         let c: PatchStrategicMergeConfig = serde_json::from_value(node_to_config_json(config))
-            .map_err(|e| Error::msg(format!("invalid PatchStrategicMergeTransformer config: {e}")))?;
+            .map_err(|e| {
+                Error::msg(format!(
+                    "invalid PatchStrategicMergeTransformer config: {e}"
+                ))
+            })?;
         let mut patches = Self::from_paths(&c.paths, loader)?.patches;
         if !c.patches.is_empty() {
-            patches.extend(parse_resources(std::path::Path::new("inline patch"), &c.patches)?);
+            patches.extend(parse_resources(
+                std::path::Path::new("inline patch"),
+                &c.patches,
+            )?);
         }
         if c.paths.is_empty() && c.patches.is_empty() {
             return Err(Error::msg("empty file path and empty patch content"));
         }
         if patches.is_empty() {
-            return Err(Error::msg(format!("patch appears to be empty; files={:?}, Patch={}", c.paths, c.patches)));
+            return Err(Error::msg(format!(
+                "patch appears to be empty; files={:?}, Patch={}",
+                c.paths, c.patches
+            )));
         }
         Ok(PatchStrategicMergeTransformer { patches })
     }
@@ -166,7 +207,10 @@ impl PatchStrategicMergeTransformer {
                 Some(inline) => patches.extend(inline),
                 None => {
                     let docs = loader.load_yaml(entry)?;
-                    patches.extend(crate::target::resources_from_documents(docs, &loader.resolve(entry))?);
+                    patches.extend(crate::target::resources_from_documents(
+                        docs,
+                        &loader.resolve(entry),
+                    )?);
                 }
             }
         }
@@ -218,18 +262,27 @@ impl PatchJson6902Transformer {
         Self::new(entry.target.clone(), &entry.path, &entry.patch, loader)
     }
 
-    fn new(target: Option<Selector>, path: &str, json_op: &str, loader: &Loader<'_>) -> Result<Self> {
+    fn new(
+        target: Option<Selector>,
+        path: &str,
+        json_op: &str,
+        loader: &Loader<'_>,
+    ) -> Result<Self> {
         let target = target.unwrap_or_default();
         if target.name.is_empty() {
             return Err(Error::msg("must specify the target name"));
         }
         let text = match (path.is_empty(), json_op.is_empty()) {
             (true, true) => return Err(Error::msg("empty file path and empty jsonOp")),
-            (false, false) => return Err(Error::msg("must specify a file path or jsonOp, not both")),
+            (false, false) => {
+                return Err(Error::msg("must specify a file path or jsonOp, not both"))
+            }
             (false, true) => {
                 let text = loader.load_text(path)?;
                 if text.is_empty() {
-                    return Err(Error::msg(format!("patch file '{path}' empty seems to be empty")));
+                    return Err(Error::msg(format!(
+                        "patch file '{path}' empty seems to be empty"
+                    )));
                 }
                 text
             }
@@ -237,7 +290,9 @@ impl PatchJson6902Transformer {
         };
         let ops = json_patch_ops(&text)?;
         if ops.as_seq().is_some_and(Vec::is_empty) {
-            return Err(Error::msg(format!("patch appears to be empty; file={path}, JsonOp={json_op}")));
+            return Err(Error::msg(format!(
+                "patch appears to be empty; file={path}, JsonOp={json_op}"
+            )));
         }
         Ok(PatchJson6902Transformer { target, ops })
     }
@@ -277,9 +332,16 @@ fn describe_selector(s: &Selector) -> String {
 
 /// Parses JSON 6902 operations written as JSON or YAML: a list of maps.
 fn json_patch_ops(text: &str) -> Result<Node> {
-    let node = crate::yaml::parse::parse_single(text).map_err(|e| Error::msg(format!("invalid JSON patch: {e}")))?;
+    let node = crate::yaml::parse::parse_single(text)
+        .map_err(|e| Error::msg(format!("invalid JSON patch: {e}")))?;
     match &node {
-        Node::Seq(items) if items.iter().all(|op| op.as_map().is_some_and(|m| m.contains_key("op"))) => Ok(node),
+        Node::Seq(items)
+            if items
+                .iter()
+                .all(|op| op.as_map().is_some_and(|m| m.contains_key("op"))) =>
+        {
+            Ok(node)
+        }
         _ => Err(Error::msg("a JSON patch must be a list of operations")),
     }
 }
@@ -290,8 +352,12 @@ fn unique_target(resources: &ResMap, id: &ResId) -> Result<usize> {
     let matches = resources.matching_any_id(id);
     match matches.as_slice() {
         [one] => Ok(*one),
-        [] => Err(Error::msg(format!("no matches for Id {id}; failed to find unique target for patch {id}"))),
-        _ => Err(Error::msg(format!("multiple matches for Id {id}; failed to find unique target for patch {id}"))),
+        [] => Err(Error::msg(format!(
+            "no matches for Id {id}; failed to find unique target for patch {id}"
+        ))),
+        _ => Err(Error::msg(format!(
+            "multiple matches for Id {id}; failed to find unique target for patch {id}"
+        ))),
     }
 }
 
@@ -316,7 +382,11 @@ fn apply_sm_to(
             // stays so that a kind change can be requested.
             patch_node.set_path(&["apiVersion"], Node::string(resource.api_version()));
         }
-        let (name, namespace, kind) = (resource.name().to_owned(), resource.namespace().to_owned(), resource.kind().to_owned());
+        let (name, namespace, kind) = (
+            resource.name().to_owned(),
+            resource.namespace().to_owned(),
+            resource.kind().to_owned(),
+        );
         if allow_name_change || allow_kind_change {
             resource.remember_current_id();
         }
@@ -334,7 +404,8 @@ fn apply_sm_to(
                     resource.set_name(&name);
                 }
                 if namespace.is_empty() {
-                    if let Some(meta) = resource.node.get_mut("metadata").and_then(Node::as_map_mut) {
+                    if let Some(meta) = resource.node.get_mut("metadata").and_then(Node::as_map_mut)
+                    {
                         meta.remove("namespace");
                     }
                 } else {
@@ -357,6 +428,7 @@ fn apply_json_to(resource: &mut Resource, ops: &Node) -> Result<()> {
     // A JSON patch may rename; later patches must still find the resource
     // by the name it had (kustomize stores the previous id first).
     resource.remember_current_id();
-    resource.node = apply_json6902(&resource.node, ops).map_err(|e| Error::msg(format!("{e}")).context(format!("applying JSON patch to {id}")))?;
+    resource.node = apply_json6902(&resource.node, ops)
+        .map_err(|e| Error::msg(format!("{e}")).context(format!("applying JSON patch to {id}")))?;
     Ok(())
 }
