@@ -32,7 +32,7 @@ impl Accumulator {
     fn new() -> Self {
         Accumulator {
             resources: ResMap::new(),
-            config: TransformerConfig::default_config(),
+            config: TransformerConfig::default(),
             vars: VarSet::new(),
         }
     }
