@@ -21,6 +21,8 @@
 //!   remain they must all carry the same new name (and namespace, for
 //!   `{name, namespace}` maps), or it is an error.
 
+use std::collections::HashMap;
+
 use crate::error::{Error, Result};
 use crate::fieldspec::apply_field_spec;
 use crate::fieldspec::{FieldSpec, TransformerConfig};
@@ -31,30 +33,64 @@ use crate::yaml::{Map, Node};
 
 /// Rewrites every name reference whose target was renamed.
 pub fn fix_name_references(resources: &mut ResMap, config: &TransformerConfig) -> Result<()> {
-    for index in 0..resources.len() {
-        let filters = filters_for(&resources.resources[index], config);
+    // Names and namespaces do not change while references are rewritten, so
+    // the lookups are indexed once: each reference then costs the number of
+    // resources that once had its name, not the number of resources.
+    let index = Index::new(resources);
+    for referrer_index in 0..resources.len() {
+        let filters = filters_for(&resources.resources[referrer_index], config);
         if filters.is_empty() {
             continue;
         }
-        let candidates = candidates_for(resources, index)?;
+        let referrer = &resources.resources[referrer_index];
+        let binding_namespaces = role_binding_service_account_namespaces(referrer)?;
         // The referrer is edited on a copy: it may be a candidate itself,
         // and its identity (what candidates are matched against) does not
         // change while its reference fields are rewritten.
-        let mut node = resources.resources[index].node.clone();
-        let referrer = &resources.resources[index];
+        let mut node = referrer.node.clone();
         for filter in &filters {
             let search = Search {
                 referrer,
+                referrer_index,
                 resources,
-                candidates: &candidates,
+                index: &index,
+                binding_namespaces: &binding_namespaces,
                 field: filter.field,
                 target: &filter.target,
             };
             search.run(&mut node)?;
         }
-        resources.resources[index].node = node;
+        resources.resources[referrer_index].node = node;
     }
     Ok(())
+}
+
+/// Identities and lookup tables of the resources, computed once.
+struct Index {
+    ids: Vec<ResId>,
+    original_ids: Vec<ResId>,
+    /// Resources by every name they had before their current one, in
+    /// resource order (a resource never renamed is never a referral).
+    by_previous_name: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    fn new(resources: &ResMap) -> Self {
+        let mut by_previous_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            let mut names: Vec<&str> = r.previous_ids.iter().map(|id| id.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            for name in names {
+                by_previous_name.entry(name.to_owned()).or_default().push(i);
+            }
+        }
+        Index {
+            ids: resources.iter().map(Resource::id).collect(),
+            original_ids: resources.iter().map(Resource::original_id).collect(),
+            by_previous_name,
+        }
+    }
 }
 
 /// One referrer field spec that applies to a resource, with the kind of
@@ -82,28 +118,6 @@ fn filters_for<'c>(resource: &Resource, config: &'c TransformerConfig) -> Vec<Fi
                 })
         })
         .collect()
-}
-
-/// Kustomize's `SubsetThatCouldBeReferencedByResource`: the resources a
-/// referrer could refer to at all, by namespace.
-fn candidates_for(resources: &ResMap, referrer_index: usize) -> Result<Vec<usize>> {
-    let referrer = &resources.resources[referrer_index];
-    let referrer_id = referrer.id();
-    if referrer_id.gvk.is_cluster_scoped() {
-        return Ok((0..resources.len()).collect());
-    }
-    let binding_namespaces = role_binding_service_account_namespaces(referrer)?;
-    Ok(resources
-        .iter()
-        .enumerate()
-        .filter(|(_, target)| {
-            let id = target.id();
-            id.gvk.is_cluster_scoped()
-                || id.effective_namespace() == referrer_id.effective_namespace()
-                || binding_namespaces.iter().any(|ns| ns == target.namespace())
-        })
-        .map(|(i, _)| i)
-        .collect())
 }
 
 /// The namespaces of a RoleBinding's ServiceAccount subjects: a binding may
@@ -141,9 +155,11 @@ fn role_binding_service_account_namespaces(referrer: &Resource) -> Result<Vec<St
 /// Fixing one referrer field of one referrer.
 struct Search<'a> {
     referrer: &'a Resource,
+    referrer_index: usize,
     resources: &'a ResMap,
-    /// Indices into `resources` of what the referrer could refer to.
-    candidates: &'a [usize],
+    index: &'a Index,
+    /// Namespaces of the referrer's ServiceAccount subjects (RoleBindings).
+    binding_namespaces: &'a [String],
     field: &'a FieldSpec,
     target: &'a Gvk,
 }
@@ -195,8 +211,8 @@ impl Search<'_> {
             .as_scalar()
             .map(|s| s.value.clone())
             .unwrap_or_default();
-        let all: Vec<usize> = self.candidates.to_vec();
-        let Some(referral) = self.select_referral(&old_name, all, false)? else {
+        let named = self.candidates_named(&old_name);
+        let Some(referral) = self.select_referral(&old_name, named, false)? else {
             return Ok(());
         };
         let new_name = self.resources.resources[referral].name();
@@ -217,10 +233,11 @@ impl Search<'_> {
             .map(|s| s.value.clone())
             .unwrap_or_default();
         let candidates = match map.get("namespace") {
-            None => self.candidates.to_vec(),
-            Some(ns) => {
-                self.in_namespace(&ns.as_scalar().map(|s| s.value.clone()).unwrap_or_default())
-            }
+            None => self.candidates_named(&old_name),
+            Some(ns) => self.in_namespace(
+                &old_name,
+                &ns.as_scalar().map(|s| s.value.clone()).unwrap_or_default(),
+            ),
         };
         let Some(referral) = self.select_referral(&old_name, candidates, true)? else {
             return Ok(());
@@ -238,24 +255,48 @@ impl Search<'_> {
         Ok(())
     }
 
-    /// Candidates whose original namespace is `namespace`, or failing
-    /// that, whose current namespace is (cluster-scoped ones never match).
-    fn in_namespace(&self, namespace: &str) -> Vec<usize> {
-        let pick = |id_of: &dyn Fn(&Resource) -> ResId| -> Vec<usize> {
-            self.candidates
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    let id = id_of(&self.resources.resources[i]);
-                    !id.gvk.is_cluster_scoped() && id.effective_namespace() == namespace
-                })
-                .collect()
-        };
-        let by_original = pick(&|r: &Resource| r.original_id());
-        if !by_original.is_empty() {
-            return by_original;
+    /// Kustomize's `SubsetThatCouldBeReferencedByResource`, for one
+    /// resource: whether the referrer could refer to it at all.
+    fn could_refer_to(&self, target: usize) -> bool {
+        let referrer_id = &self.index.ids[self.referrer_index];
+        if referrer_id.gvk.is_cluster_scoped() {
+            return true;
         }
-        pick(&|r: &Resource| r.id())
+        let id = &self.index.ids[target];
+        id.gvk.is_cluster_scoped()
+            || id.effective_namespace() == referrer_id.effective_namespace()
+            || self.binding_namespaces.iter().any(|ns| *ns == id.namespace)
+    }
+
+    /// The resources the referrer could refer to that once had `name`.
+    fn candidates_named(&self, name: &str) -> Vec<usize> {
+        self.index
+            .by_previous_name
+            .get(name)
+            .map(|all| all.iter().copied().filter(|&i| self.could_refer_to(i)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Candidates in `namespace`: those whose original namespace it is or,
+    /// when no candidate at all had it originally, whose current namespace
+    /// it is (cluster-scoped ones never match). Only those once named
+    /// `name` are returned; the others could not be selected anyway.
+    fn in_namespace(&self, name: &str, namespace: &str) -> Vec<usize> {
+        let in_ns = |ids: &[ResId], i: usize| {
+            let id = &ids[i];
+            !id.gvk.is_cluster_scoped() && id.effective_namespace() == namespace
+        };
+        let any_originally_there = (0..self.index.ids.len())
+            .any(|i| in_ns(&self.index.original_ids, i) && self.could_refer_to(i));
+        let ids = if any_originally_there {
+            &self.index.original_ids
+        } else {
+            &self.index.ids
+        };
+        self.candidates_named(name)
+            .into_iter()
+            .filter(|&i| in_ns(ids, i))
+            .collect()
     }
 
     /// Kustomize's `selectReferral`: narrows the candidates step by step;
@@ -268,14 +309,11 @@ impl Search<'_> {
     ) -> Result<Option<usize>> {
         let resources = &self.resources.resources;
         let role_ref = self.role_ref_gvk();
+        debug_assert!(candidates
+            .iter()
+            .all(|&i| resources[i].previous_ids.iter().any(|id| id.name == old_name)));
         let mut remaining: Vec<usize> = candidates
             .into_iter()
-            .filter(|&i| {
-                resources[i]
-                    .previous_ids
-                    .iter()
-                    .any(|id| id.name == old_name)
-            })
             .filter(|&i| {
                 resources[i]
                     .previous_ids
@@ -289,7 +327,7 @@ impl Search<'_> {
                     .any(|id| gvk.selects(&id.gvk)),
                 None => true,
             })
-            .filter(|&i| self.reachable_by_namespace(&resources[i]))
+            .filter(|&i| self.reachable_by_namespace(i))
             .collect();
         if remaining.len() == 1 {
             return Ok(remaining.pop());
@@ -335,14 +373,14 @@ impl Search<'_> {
 
     /// Namespaced candidates must share the referrer's current namespace,
     /// except ServiceAccounts; a cluster-scoped referrer reaches anything.
-    fn reachable_by_namespace(&self, candidate: &Resource) -> bool {
-        let referrer_id = self.referrer.id();
+    fn reachable_by_namespace(&self, candidate: usize) -> bool {
+        let referrer_id = &self.index.ids[self.referrer_index];
         if referrer_id.gvk.is_cluster_scoped() {
             return true;
         }
-        let id = candidate.id();
+        let id = &self.index.ids[candidate];
         id.gvk.is_cluster_scoped()
-            || candidate.kind() == "ServiceAccount"
+            || id.gvk.kind == "ServiceAccount"
             || id.effective_namespace() == referrer_id.effective_namespace()
     }
 
