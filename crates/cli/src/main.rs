@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Builds allocate many small nodes; mimalloc makes that markedly cheaper
+/// than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Berth: deployment pipelines for services configured with kustomize overlays.
 #[derive(Parser)]
 #[command(name = "berth", version, about, propagate_version = true)]

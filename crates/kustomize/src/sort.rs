@@ -1,7 +1,6 @@
 //! Output order: kustomize's `legacy` order (by kind priority, then
 //! group/version/kind, then namespace and name) or input order (`fifo`).
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -106,24 +105,14 @@ fn legacy_sort(resources: &mut ResMap, first: &[&str], last: &[&str]) {
     for (i, kind) in last.iter().enumerate() {
         rank.insert(kind, 1 + i as i64);
     }
-    let mut keyed: Vec<(ResId, crate::resource::Resource)> =
-        std::mem::take(&mut resources.resources)
-            .into_iter()
-            .map(|r| (r.id(), r))
-            .collect();
-    keyed.sort_by(|(a, _), (b, _)| compare_ids(a, b, &rank));
-    resources.resources = keyed.into_iter().map(|(_, r)| r).collect();
-}
-
-fn compare_ids(a: &ResId, b: &ResId, rank: &HashMap<&str, i64>) -> Ordering {
-    if a.gvk != b.gvk {
-        let ra = rank.get(a.gvk.kind.as_str()).copied().unwrap_or(0);
-        let rb = rank.get(b.gvk.kind.as_str()).copied().unwrap_or(0);
-        return ra
-            .cmp(&rb)
-            .then_with(|| gvk_sort_key(&a.gvk).cmp(&gvk_sort_key(&b.gvk)));
-    }
-    id_sort_key(a).cmp(&id_sort_key(b))
+    // Kind rank, then group/version/kind, then namespace and name: the
+    // legacy comparator, as a key computed once per resource.
+    let key = |r: &crate::resource::Resource| {
+        let id = r.id();
+        let rank = rank.get(id.gvk.kind.as_str()).copied().unwrap_or(0);
+        (rank, gvk_sort_key(&id.gvk), id_sort_key(&id))
+    };
+    resources.resources.sort_by_cached_key(key);
 }
 
 fn or_placeholder<'a>(s: &'a str, placeholder: &'a str) -> &'a str {

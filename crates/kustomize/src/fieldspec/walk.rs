@@ -99,14 +99,16 @@ pub fn apply_field_spec(
     if !spec_selects(fs, node) {
         return Ok(());
     }
-    let id = node_res_id(node);
     let create = if fs.create { create } else { None };
-    walk_path(node, &split_path(&fs.path), create, f).map_err(|e| {
-        prefix_error(
-            e,
-            &format!("considering field '{}' of object {id}", fs.path),
-        )
-    })
+    // The id is only needed for an error, so it is computed then (walks
+    // that fail do so before they rename anything).
+    match walk_path(node, &split_path(&fs.path), create, f) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let id = node_res_id(node);
+            Err(prefix_error(e, &format!("considering field '{}' of object {id}", fs.path)))
+        }
+    }
 }
 
 /// Applies each spec in turn (kustomize's `fsslice.Filter`).
