@@ -286,7 +286,7 @@ pub fn node_to_config_json(node: &Node) -> serde_json::Value {
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number)
                 .unwrap_or_else(|| Value::String(s.value.clone())),
-            ScalarKind::Str => Value::String(s.value.clone()),
+            ScalarKind::Str | ScalarKind::Timestamp => Value::String(s.value.clone()),
         },
         Node::Seq(items) => Value::Array(items.iter().map(node_to_config_json).collect()),
         Node::Map(map) => Value::Object(

@@ -335,7 +335,7 @@ fn field_value(node: &Node, path: &str) -> Option<VarValue> {
             ScalarKind::Int => VarValue::Int(go_atoi(&s.value)?),
             ScalarKind::Float => VarValue::Float(go_parse_float(&s.value.replace('_', ""))?),
             ScalarKind::Bool => VarValue::Bool(go_parse_bool(&s.value)?),
-            ScalarKind::Str | ScalarKind::Null => VarValue::Str(s.value.clone()),
+            ScalarKind::Str | ScalarKind::Timestamp | ScalarKind::Null => VarValue::Str(s.value.clone()),
         },
     })
 }

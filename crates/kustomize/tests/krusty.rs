@@ -13,7 +13,12 @@ use berth_kustomize::{build_to_string, BuildOptions, Reorder};
 const REQUIRED_PASSES: usize = 209;
 
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/krusty")
+    // Canonical, so that paths in error messages (which are cleaned) start
+    // with exactly this prefix.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/krusty")
+        .canonicalize()
+        .expect("testdata/krusty exists")
 }
 
 fn options(flags: &str) -> BuildOptions {

@@ -96,7 +96,7 @@ fn json_type_name(node: &Node) -> &'static str {
         Node::Map(_) => "object",
         Node::Seq(_) => "array",
         Node::Scalar(s) => match s.kind {
-            ScalarKind::Str => "string",
+            ScalarKind::Str | ScalarKind::Timestamp => "string",
             ScalarKind::Int | ScalarKind::Float => "number",
             ScalarKind::Bool => "bool",
             ScalarKind::Null => "null",

@@ -342,6 +342,7 @@ impl Tree {
                 .unwrap_or_else(|| resolve_plain(self.value(id)))
             {
                 ScalarKind::Str => "!!str",
+                ScalarKind::Timestamp => "!!timestamp",
                 ScalarKind::Int => "!!int",
                 ScalarKind::Float => "!!float",
                 ScalarKind::Bool => "!!bool",

@@ -798,7 +798,7 @@ fn set_field_value(
 fn check_text_fits_kind(text: &str, kind: ScalarKind) -> Result<()> {
     let resolved = resolve_plain(text);
     let fits = match kind {
-        ScalarKind::Str => true,
+        ScalarKind::Str | ScalarKind::Timestamp => true,
         ScalarKind::Float => matches!(resolved, ScalarKind::Float | ScalarKind::Int),
         other => resolved == other,
     };
@@ -807,6 +807,7 @@ fn check_text_fits_kind(text: &str, kind: ScalarKind) -> Result<()> {
     }
     let tag = |k: ScalarKind| match k {
         ScalarKind::Str => "!!str",
+        ScalarKind::Timestamp => "!!timestamp",
         ScalarKind::Int => "!!int",
         ScalarKind::Float => "!!float",
         ScalarKind::Bool => "!!bool",

@@ -212,6 +212,9 @@ fn scalar_to_json(scalar: &Scalar) -> Value {
     match scalar.kind {
         ScalarKind::Null => Value::Null,
         ScalarKind::Str => Value::String(scalar.value.clone()),
+        ScalarKind::Timestamp => Value::String(
+            crate::yaml::parse::timestamp_as_rfc3339(&scalar.value).unwrap_or_else(|| scalar.value.clone()),
+        ),
         ScalarKind::Bool => match bool_value(&scalar.value) {
             Some(b) => Value::Bool(b),
             None => Value::String(scalar.value.clone()),

@@ -12,6 +12,10 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScalarKind {
     Str,
+    /// A plain (unquoted, untagged) timestamp such as `2001-12-14`: a string
+    /// while the build works on it, printed the way Go prints the
+    /// `time.Time` kustomize decodes it into.
+    Timestamp,
     Int,
     Float,
     Bool,
@@ -282,7 +286,7 @@ impl Node {
     pub fn kind_name(&self) -> &'static str {
         match self {
             Node::Scalar(s) => match s.kind {
-                ScalarKind::Str => "string",
+                ScalarKind::Str | ScalarKind::Timestamp => "string",
                 ScalarKind::Int => "integer",
                 ScalarKind::Float => "number",
                 ScalarKind::Bool => "boolean",

@@ -357,7 +357,7 @@ pub fn resolve_plain(text: &str) -> ScalarKind {
         }
         b'0'..=b'9' | b'+' | b'-' => {
             if looks_like_timestamp(text) {
-                return ScalarKind::Str;
+                return ScalarKind::Timestamp;
             }
             let plain = text.replace('_', "");
             if go_parse_int(&plain).is_some() {
@@ -475,88 +475,114 @@ pub fn go_parse_float(s: &str) -> Option<f64> {
 
 /// go-yaml's quick timestamp check followed by its accepted layouts.
 pub fn looks_like_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return false;
-    }
-    parse_timestamp(s)
+    parse_timestamp(s).is_some()
 }
 
-fn parse_timestamp(s: &str) -> bool {
-    // Layouts: "2006-1-2", "2006-1-2T15:4:5.999999999Z07:00" (also 't'),
-    // "2006-1-2 15:4:5.999999999".
-    let mut cur = Cursor {
-        s: s.as_bytes(),
-        i: 0,
-    };
-    let Some(year) = cur.digits(4, 4) else {
-        return false;
-    };
-    if !cur.eat(b'-') {
-        return false;
+/// A timestamp as Go's `encoding/json` prints the `time.Time` go-yaml v3
+/// decodes from a plain timestamp scalar (RFC 3339 with nanoseconds, UTC
+/// written `Z`): `2001-12-14` becomes `2001-12-14T00:00:00Z`.
+pub fn timestamp_as_rfc3339(s: &str) -> Option<String> {
+    let t = parse_timestamp(s)?;
+    let mut out = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    );
+    if t.nanos > 0 {
+        let digits = format!("{:09}", t.nanos);
+        out.push('.');
+        out.push_str(digits.trim_end_matches('0'));
     }
-    let Some(month) = cur.digits(1, 2) else {
-        return false;
-    };
-    if !cur.eat(b'-') {
-        return false;
+    match t.offset_minutes {
+        0 => out.push('Z'),
+        offset => {
+            let sign = if offset < 0 { '-' } else { '+' };
+            let offset = offset.unsigned_abs();
+            out.push_str(&format!("{sign}{:02}:{:02}", offset / 60, offset % 60));
+        }
     }
-    let Some(day) = cur.digits(1, 2) else {
-        return false;
-    };
+    Some(out)
+}
+
+/// The parts of a timestamp go-yaml accepts.
+struct Timestamp {
+    year: u32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    nanos: u32,
+    offset_minutes: i32,
+}
+
+/// go-yaml's layouts: "2006-1-2", "2006-1-2T15:4:5.999999999Z07:00" (also
+/// with 't'), "2006-1-2 15:4:5.999999999".
+fn parse_timestamp(s: &str) -> Option<Timestamp> {
+    let b = s.as_bytes();
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return None;
+    }
+    let mut cur = Cursor { s: b, i: 0 };
+    let year = cur.digits(4, 4)?;
+    cur.eat(b'-').then_some(())?;
+    let month = cur.digits(1, 2)?;
+    cur.eat(b'-').then_some(())?;
+    let day = cur.digits(1, 2)?;
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return false;
+        return None;
     }
+    let mut t = Timestamp {
+        year,
+        month,
+        day,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        nanos: 0,
+        offset_minutes: 0,
+    };
     if cur.done() {
-        return true;
+        return Some(t);
     }
     let zoned = match cur.peek() {
         Some(b'T') | Some(b't') => true,
         Some(b' ') => false,
-        _ => return false,
+        _ => return None,
     };
     cur.i += 1;
-    let Some(hour) = cur.digits(1, 2) else {
-        return false;
-    };
-    if !cur.eat(b':') {
-        return false;
-    }
-    let Some(minute) = cur.digits(1, 2) else {
-        return false;
-    };
-    if !cur.eat(b':') {
-        return false;
-    }
-    let Some(second) = cur.digits(1, 2) else {
-        return false;
-    };
-    if hour > 23 || minute > 59 || second > 59 {
-        return false;
+    t.hour = cur.digits(1, 2)?;
+    cur.eat(b':').then_some(())?;
+    t.minute = cur.digits(1, 2)?;
+    cur.eat(b':').then_some(())?;
+    t.second = cur.digits(1, 2)?;
+    if t.hour > 23 || t.minute > 59 || t.second > 59 {
+        return None;
     }
     if cur.peek() == Some(b'.') {
         cur.i += 1;
-        if cur.digits(1, 9).is_none() {
-            return false;
-        }
+        let start = cur.i;
+        let fraction = cur.digits(1, 9)?;
+        let width = (cur.i - start) as u32;
+        t.nanos = fraction * 10u32.pow(9 - width);
     }
     if !zoned {
-        return cur.done();
+        return cur.done().then_some(t);
     }
     match cur.peek() {
         Some(b'Z') => {
             cur.i += 1;
-            cur.done()
         }
-        Some(b'+') | Some(b'-') => {
+        Some(sign @ (b'+' | b'-')) => {
             cur.i += 1;
-            let ok = cur.digits(2, 2).is_some_and(|h| h <= 23)
-                && cur.eat(b':')
-                && cur.digits(2, 2).is_some_and(|m| m <= 59);
-            ok && cur.done()
+            let hours = cur.digits(2, 2).filter(|h| *h <= 23)?;
+            cur.eat(b':').then_some(())?;
+            let minutes = cur.digits(2, 2).filter(|m| *m <= 59)?;
+            let offset = (hours * 60 + minutes) as i32;
+            t.offset_minutes = if sign == b'-' { -offset } else { offset };
         }
-        _ => false,
+        _ => return None,
     }
+    cur.done().then_some(t)
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -633,13 +659,35 @@ mod tests {
         assert_eq!(kind("on"), ScalarKind::Str);
         assert_eq!(kind("~"), ScalarKind::Null);
         assert_eq!(kind(""), ScalarKind::Null);
-        assert_eq!(kind("2001-12-14"), ScalarKind::Str);
+        assert_eq!(kind("2001-12-14"), ScalarKind::Timestamp);
+        assert_eq!(kind("\"2001-12-14\""), ScalarKind::Str);
         assert_eq!(kind("1.2.3"), ScalarKind::Str);
         assert_eq!(kind("'8080'"), ScalarKind::Str);
         assert_eq!(kind("!!str 8080"), ScalarKind::Str);
         assert_eq!(kind("!!int \"8\""), ScalarKind::Int);
         assert_eq!(kind("-x"), ScalarKind::Str);
         assert_eq!(kind("+12"), ScalarKind::Int);
+    }
+
+    #[test]
+    fn formats_timestamps_as_go_json_does() {
+        assert_eq!(
+            timestamp_as_rfc3339("2001-12-14").as_deref(),
+            Some("2001-12-14T00:00:00Z")
+        );
+        assert_eq!(
+            timestamp_as_rfc3339("2001-12-14 21:59:43.10").as_deref(),
+            Some("2001-12-14T21:59:43.1Z")
+        );
+        assert_eq!(
+            timestamp_as_rfc3339("2001-2-3t01:02:03-05:30").as_deref(),
+            Some("2001-02-03T01:02:03-05:30")
+        );
+        assert_eq!(
+            timestamp_as_rfc3339("2001-12-14T21:59:43+00:00").as_deref(),
+            Some("2001-12-14T21:59:43Z")
+        );
+        assert_eq!(timestamp_as_rfc3339("2001-13-14"), None);
     }
 
     #[test]

@@ -125,6 +125,15 @@ fn scalar_text(scalar: &Scalar) -> (Cow<'_, str>, Style) {
     };
     match scalar.kind {
         ScalarKind::Str => as_string(),
+        // Go's JSON encoding of the `time.Time` go-yaml decoded; the string
+        // then reads as a timestamp again, so it is always quoted.
+        ScalarKind::Timestamp => match crate::yaml::parse::timestamp_as_rfc3339(&scalar.value) {
+            Some(text) => {
+                let style = string_style(&text);
+                (Cow::Owned(text), style)
+            }
+            None => as_string(),
+        },
         ScalarKind::Null => (Cow::Borrowed("null"), Style::Plain),
         ScalarKind::Bool => match bool_value(&scalar.value) {
             Some(b) => (
