@@ -5,13 +5,13 @@
 //! commonLabels, inline patches, ConfigMap/Secret generator literals,
 //! components, replicas, images), a component, a base and templated resource
 //! files (Deployments, Services, ConfigMaps, ...) whose names, labels and
-//! values come from the fuzzer. The other pieces (at most
-//! [`MAX_RAW_FILES`]) are raw files: a piece whose first line looks like a
-//! file name (`overlay/kustomization.yaml`) is stored under `/raw/` with the
-//! rest as its text, so whole trees (the seeds are kustomize test trees) can
-//! be written as input; any other piece is stored as `/app/raw<i>.yaml` and
-//! can be listed as a resource, used as a patch, or appended to a templated
-//! resource.
+//! values come from the fuzzer. The other pieces (at most [`MAX_RAW_FILES`])
+//! are raw files: a piece whose first line looks like a file name
+//! (`overlay/kustomization.yaml`) is stored under `/raw/` with the rest as
+//! its text, so whole trees (the seeds are kustomize test trees) can be
+//! written as input; any other piece is stored as `/app/raw<i>.yaml` and can
+//! be listed as a resource, used as a patch, or appended to a templated
+//! resource or a generated kustomization (for the fields not generated).
 //!
 //! The tree is built from the directory of the first raw kustomization file
 //! if there is one, else from `/app`, where the generated kustomization is.
@@ -654,6 +654,9 @@ struct KustSpec {
     replicas: Vec<ReplicaSpec>,
     images: Vec<ImageSpec>,
     files: Vec<Vec<ResourceDoc>>,
+    /// A raw piece appended to the kustomization file: any other field
+    /// (vars, replacements, labels, sortOptions, ...) the fuzzer writes.
+    extra: Option<u8>,
 }
 
 #[derive(Arbitrary, Debug, Clone, Default)]
@@ -787,10 +790,11 @@ impl TreeWriter {
             })
             .collect();
         insert_nonempty(&mut k, "images", images);
-        self.add(
-            base.join("kustomization.yaml"),
-            block_yaml(&Value::Object(k)).into_bytes(),
-        );
+        let mut text = block_yaml(&Value::Object(k));
+        if let Some(extra) = spec.extra.and_then(|i| raw.get(i as usize)) {
+            text.push_str(extra);
+        }
+        self.add(base.join("kustomization.yaml"), text.into_bytes());
     }
 
     fn patch_entry(&mut self, patch: &PatchSpec, dir: &Path, raw: &[String]) -> Value {

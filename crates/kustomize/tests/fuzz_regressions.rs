@@ -35,3 +35,23 @@ fn writer_key_with_next_line_prints_stably() {
 fn writer_value_with_next_line_prints_stably() {
     assert_prints_stably("a: \"x\\u0085y\"\nb: \"\\u0085\\u0085z\"\n");
 }
+
+/// F2, fuzz/regressions/yaml_reader-F2-line-separator: go-yaml v3
+/// (kustomize's reader) takes U+2028 (LS) and U+2029 (PS) for line breaks,
+/// as it does NEL, CR and LF. In a quoted scalar the break stays (only a
+/// LF or NEL folds into a space) and the blanks around it go: `kubectl
+/// kustomize` reads `'x<LS>  y'` and `"x<LS>  y"` both as `x<LS>y` (and
+/// prints `'x<LS>    y'`). Our reader keeps the blanks, so the writer's
+/// output of `"\u2028\""` (`'<LS>  "'`) reads back as `<LS>  "`.
+#[test]
+#[ignore = "open fuzz finding F2: the reader takes U+2028/U+2029 for plain characters"]
+fn reader_line_separator_is_a_line_break() {
+    for yaml in ["a: 'x\u{2028}  y'\n", "a: \"x\u{2028}  y\"\n"] {
+        let document = parse_single(yaml).expect("valid YAML");
+        assert_eq!(document.str_at(&["a"]), Some("x\u{2028}y"), "{yaml:?}");
+    }
+    // kubectl: "could not find expected ':'": after the break, `  y` is a
+    // line of the `spec` mapping, not the rest of the plain scalar.
+    assert!(parse_single("spec:\n  p: x\u{2028}  y\n").is_err());
+    assert_prints_stably("\"\\u2028\\\"\"\n");
+}
