@@ -737,7 +737,9 @@ impl Generator {
 
         // Place the items and generators: mostly in the leaves.
         for item in 0..self.items.len() {
-            let level = if self.rng.chance(12) {
+            let level = if !components.is_empty() && self.rng.chance(6) {
+                self.rng.pick(&components).0
+            } else if self.rng.chance(12) {
                 self.rng.pick(&[top, mid.unwrap_or(top)])
             } else {
                 self.rng.pick(&leaves)
@@ -745,7 +747,9 @@ impl Generator {
             levels[level].items.push(item);
         }
         for generated in 0..self.generated.len() {
-            let level = if self.rng.chance(20) {
+            let level = if !components.is_empty() && self.rng.chance(6) {
+                self.rng.pick(&components).0
+            } else if self.rng.chance(20) {
                 self.rng.pick(&[top, mid.unwrap_or(top)])
             } else {
                 self.rng.pick(&leaves)
@@ -759,9 +763,13 @@ impl Generator {
             levels[l].below_items = items;
             levels[l].below_generated = generated;
         }
-        for (component, owner) in components {
-            levels[component].below_items = levels[owner].below_items.clone();
-            levels[component].below_generated = levels[owner].below_generated.clone();
+        for &(component, owner) in &components {
+            let mut items = levels[owner].below_items.clone();
+            items.extend(levels[component].items.iter().copied());
+            let mut generated = levels[owner].below_generated.clone();
+            generated.extend(levels[component].generated.iter().copied());
+            levels[component].below_items = items;
+            levels[component].below_generated = generated;
         }
         // A var is declared where its resource is in view (mostly).
         for var in 0..self.vars.len() {
