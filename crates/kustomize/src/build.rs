@@ -9,6 +9,7 @@ use crate::loader::{LoadRestrictor, Loader};
 use crate::resource::{Origin, ResMap};
 use crate::sort::SortOptions;
 use crate::target::Target;
+use crate::yaml::{Node, Scalar, ScalarKind};
 
 /// How the output is ordered (`--reorder`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,17 +61,32 @@ fn is_build_annotation(key: &str) -> bool {
         )
 }
 
+/// Kustomize's `RemoveBuildAnnotations`: drops its own annotations and
+/// writes the rest back as a string map, so every value prints as a string
+/// (`port: 8080` becomes `port: "8080"`, null becomes ""), and an emptied
+/// map disappears. An empty map that was empty all along stays.
 fn remove_build_annotations(r: &mut crate::resource::Resource) {
-    let keys: Vec<String> = match r.annotations() {
-        Some(a) => a
-            .keys()
-            .filter(|k| is_build_annotation(k))
-            .cloned()
-            .collect(),
-        None => return,
+    let Some(meta) = r.node.get_mut("metadata").and_then(Node::as_map_mut) else {
+        return;
     };
-    for key in keys {
-        r.remove_annotation(&key);
+    let Some(annotations) = meta.get_mut("annotations").and_then(Node::as_map_mut) else {
+        return;
+    };
+    if annotations.is_empty() {
+        return;
+    }
+    annotations.retain(|key, _| !is_build_annotation(key));
+    for (_, value) in annotations.iter_mut() {
+        if let Node::Scalar(s) = value {
+            if s.is_null() {
+                *s = Scalar::string("");
+            } else {
+                s.kind = ScalarKind::Str;
+            }
+        }
+    }
+    if annotations.is_empty() {
+        meta.remove("annotations");
     }
 }
 
@@ -188,7 +204,7 @@ pub fn build_with_warnings(
         for r in resources.iter_mut() {
             r.node.set_path(
                 &["metadata", "labels", MANAGED_BY_LABEL],
-                crate::yaml::Node::string(MANAGED_BY_VALUE),
+                Node::string(MANAGED_BY_VALUE),
             );
         }
     }

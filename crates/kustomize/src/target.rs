@@ -466,35 +466,28 @@ pub(crate) fn resources_from_documents(docs: Vec<Node>, path: &Path) -> Result<V
                 short_object(&doc)
             )));
         }
-        let mut doc = doc;
-        stringify_metadata_values(&mut doc);
+        if doc.str_at(&["metadata", "name"]).is_none_or(str::is_empty) {
+            return Err(Error::msg(format!(
+                "{}: missing metadata.name in object {}",
+                path.display(),
+                describe_object(&doc)
+            )));
+        }
         out.push(Resource::new(doc));
     }
     Ok(out)
 }
 
-/// Label and annotation values are strings in Kubernetes; kustomize reads
-/// `port: 8080` under annotations as the string "8080".
-fn stringify_metadata_values(doc: &mut Node) {
-    for field in ["labels", "annotations"] {
-        if let Some(map) = doc
-            .get_path_mut(&["metadata", field])
-            .and_then(Node::as_map_mut)
-        {
-            for (_, value) in map.iter_mut() {
-                if let Node::Scalar(s) = value {
-                    if !s.is_null() {
-                        s.kind = crate::yaml::ScalarKind::Str;
-                    }
-                }
-            }
-        }
-    }
-}
-
 fn short_object(doc: &Node) -> String {
     let name = doc.str_at(&["metadata", "name"]).unwrap_or("");
     format!("with name '{name}'")
+}
+
+/// An object without a name, for errors: its kind and labels.
+fn describe_object(doc: &Node) -> String {
+    let kind = doc.str_at(&["kind"]).unwrap_or("");
+    let api_version = doc.str_at(&["apiVersion"]).unwrap_or("");
+    format!("{{apiVersion: {api_version}, kind: {kind}}}")
 }
 
 fn check_kind_and_version(k: &Kustomization, root: &Path) -> Result<()> {

@@ -124,7 +124,7 @@ impl Transformer for PatchTransformer {
                         ctx,
                     )?;
                 }
-                Ok(())
+                refuse_duplicate_ids(resources)
             }
             PatchBody::Json6902(ops) => {
                 let Some(selector) = &self.target else {
@@ -134,9 +134,9 @@ impl Transformer for PatchTransformer {
                     )));
                 };
                 for index in select_warning_if_none(selector, resources, ctx)? {
-                    apply_json_to(&mut resources.resources[index], ops)?;
+                    apply_json_to(&mut resources.resources[index], ops, true)?;
                 }
-                Ok(())
+                refuse_duplicate_ids(resources)
             }
         }
     }
@@ -233,7 +233,7 @@ impl Transformer for PatchStrategicMergeTransformer {
             let index = unique_target(resources, &patch.id())?;
             apply_sm_to(resources, &[index], patch, false, false, false, ctx)?;
         }
-        Ok(())
+        refuse_duplicate_ids(resources)
     }
 }
 
@@ -301,9 +301,11 @@ impl PatchJson6902Transformer {
 impl Transformer for PatchJson6902Transformer {
     fn transform(&self, resources: &mut ResMap, ctx: &PluginContext<'_, '_>) -> Result<()> {
         for index in select_warning_if_none(&self.target, resources, ctx)? {
-            apply_json_to(&mut resources.resources[index], &self.ops)?;
+            // The legacy transformer does not record the previous name, so
+            // name references do not follow its renames (as in kustomize).
+            apply_json_to(&mut resources.resources[index], &self.ops, false)?;
         }
-        Ok(())
+        refuse_duplicate_ids(resources)
     }
 }
 
@@ -398,10 +400,12 @@ fn apply_sm_to(
             Some(merged) => {
                 resource.node = merged;
                 if !allow_kind_change {
-                    resource.node.set_path(&["kind"], Node::string(kind));
+                    resource.node.set_path(&["kind"], untyped(&kind));
                 }
                 if !allow_name_change {
-                    resource.set_name(&name);
+                    resource
+                        .node
+                        .set_path(&["metadata", "name"], untyped(&name));
                 }
                 if namespace.is_empty() {
                     if let Some(meta) = resource.node.get_mut("metadata").and_then(Node::as_map_mut)
@@ -409,7 +413,9 @@ fn apply_sm_to(
                         meta.remove("namespace");
                     }
                 } else {
-                    resource.set_namespace(&namespace);
+                    resource
+                        .node
+                        .set_path(&["metadata", "namespace"], untyped(&namespace));
                 }
             }
         }
@@ -423,12 +429,62 @@ fn apply_sm_to(
     Ok(())
 }
 
-fn apply_json_to(resource: &mut Resource, ops: &Node) -> Result<()> {
+fn apply_json_to(resource: &mut Resource, ops: &Node, remember_id: bool) -> Result<()> {
     let id = resource.id();
-    // A JSON patch may rename; later patches must still find the resource
-    // by the name it had (kustomize stores the previous id first).
-    resource.remember_current_id();
+    // Kustomize keeps its bookkeeping in annotations while it works, so the
+    // annotations map exists during the patch exactly when the resource has
+    // some: a stored previous id (always, for `patches`), a rename, or
+    // generator marks. `add /metadata/annotations/x` relies on that.
+    let has_build_annotations = remember_id
+        || !resource.previous_ids.is_empty()
+        || resource.needs_hash_suffix
+        || resource.behavior != crate::resource::Behavior::Unspecified;
+    if remember_id {
+        // A JSON patch may rename; later patches must still find the
+        // resource by the name it had (kustomize stores the previous id).
+        resource.remember_current_id();
+    }
+    let added_annotations = match resource.node.get_mut("metadata").and_then(Node::as_map_mut) {
+        Some(meta) if has_build_annotations && !meta.contains_key("annotations") => {
+            meta.insert("annotations", Node::empty_map());
+            true
+        }
+        _ => false,
+    };
     resource.node = apply_json6902(&resource.node, ops)
         .map_err(|e| Error::msg(format!("{e}")).context(format!("applying JSON patch to {id}")))?;
+    if added_annotations {
+        if let Some(meta) = resource.node.get_mut("metadata").and_then(Node::as_map_mut) {
+            if meta
+                .get("annotations")
+                .and_then(Node::as_map)
+                .is_some_and(|m| m.is_empty())
+            {
+                meta.remove("annotations");
+            }
+        }
+    }
     Ok(())
+}
+
+/// Kustomize re-adds patched resources to its map, which refuses two with
+/// the same id: a patch may not make two resources one.
+fn refuse_duplicate_ids(resources: &ResMap) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for r in resources.iter() {
+        let id = r.id();
+        if !seen.insert(id.key()) {
+            return Err(Error::DuplicateId(id));
+        }
+    }
+    Ok(())
+}
+
+/// A scalar set without a tag, as kustomize's `SetName`/`SetKind` set them:
+/// on output its text is read afresh (`1.36` prints as a number).
+fn untyped(text: &str) -> Node {
+    Node::Scalar(crate::yaml::Scalar {
+        value: text.to_owned(),
+        kind: crate::yaml::parse::resolve_plain(text),
+    })
 }
