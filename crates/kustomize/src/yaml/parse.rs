@@ -55,13 +55,35 @@ pub fn parse_documents(text: &str) -> Result<Vec<Node>, ParseError> {
 
 /// Like [`parse_documents`], keeping the line each document starts on.
 pub fn parse_documents_with_lines(text: &str) -> Result<Vec<Document>, ParseError> {
+    refuse_unicode_line_separators(text)?;
     Reader::new(text, false).stream()
+}
+
+/// go-yaml (kustomize's reader) takes U+2028 and U+2029 for line breaks,
+/// anywhere, where YAML 1.2 readers see ordinary characters. Rather than
+/// read such a file differently from kustomize, refuse it, saying where.
+fn refuse_unicode_line_separators(text: &str) -> Result<(), ParseError> {
+    let Some(offset) = text.find(['\u{2028}', '\u{2029}']) else {
+        return Ok(());
+    };
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Err(ParseError {
+        line,
+        column,
+        message: "a raw U+2028/U+2029 line or paragraph separator is not supported \
+                  (kustomize reads it as a line break); write it as \\u2028 or \\u2029 \
+                  in a double-quoted string"
+            .to_owned(),
+    })
 }
 
 /// Like [`parse_documents`], but a repeated mapping key replaces the
 /// earlier value instead of failing. Kustomize reads kustomization files
 /// this way (through go-yaml v2), while resources refuse duplicates.
 pub fn parse_documents_last_key_wins(text: &str) -> Result<Vec<Node>, ParseError> {
+    refuse_unicode_line_separators(text)?;
     Ok(Reader::new(text, true)
         .stream()?
         .into_iter()
@@ -718,6 +740,14 @@ mod tests {
     fn reports_line_of_syntax_errors() {
         let err = parse_documents("a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
         assert!(err.line >= 2, "{err}");
+    }
+
+    #[test]
+    fn refuses_unicode_line_separators_with_their_position() {
+        let err = parse_documents("a: 1\nb: 'x\u{2028}y'\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 6));
+        assert!(err.message.contains("U+2028"), "{err}");
+        assert!(parse_documents("b: \"x\\u2028y\"\n").is_ok());
     }
 
     #[test]

@@ -105,7 +105,9 @@ fn sorted_entries(map: &Map) -> Vec<(&String, &Node)> {
     let mut entries: Vec<(Vec<char>, &String, &Node)> = map
         .iter()
         .filter(|(key, _)| key.as_str() != "<<")
-        .map(|(key, value)| (key.chars().collect(), key, value))
+        // Sorted by the text printed (NEL folded), so that the output reads
+        // back in the same order.
+        .map(|(key, value)| (fold_raw_next_lines(key).chars().collect(), key, value))
         .collect();
     entries.sort_by(|a, b| a.1.cmp(b.1));
     sort::go_sort(&mut entries, |a, b| sort::key_less(&a.0, &b.0));
