@@ -452,35 +452,9 @@ fn name_reference_list(node: &Node) -> Result<Vec<NameBackReferences>> {
     }
 }
 
-/// Kinds kustomize orders first (in this order) and last when it sorts.
-const ORDER_FIRST: [&str; 22] = [
-    "Namespace",
-    "ResourceQuota",
-    "StorageClass",
-    "CustomResourceDefinition",
-    "ServiceAccount",
-    "PodSecurityPolicy",
-    "Role",
-    "ClusterRole",
-    "RoleBinding",
-    "ClusterRoleBinding",
-    "ConfigMap",
-    "Secret",
-    "Endpoints",
-    "Service",
-    "LimitRange",
-    "PriorityClass",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "Deployment",
-    "StatefulSet",
-    "CronJob",
-    "PodDisruptionBudget",
-];
-const ORDER_LAST: [&str; 2] = [
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-];
+// Kustomize sorts field specs by kind with the legacy output order's kind
+// lists (kinds first, then the rest, then the last ones).
+use crate::sort::{DEFAULT_ORDER_FIRST as ORDER_FIRST, DEFAULT_ORDER_LAST as ORDER_LAST};
 
 fn kind_rank(kind: &str) -> i32 {
     if let Some(i) = ORDER_FIRST.iter().position(|k| *k == kind) {

@@ -225,7 +225,7 @@ pub fn resolve_vars_reporting_unused(
             if !spec_applies(spec, &resource.node) {
                 continue;
             }
-            let path = split_field_path(&spec.path);
+            let path = crate::fieldspec::split_path(&spec.path);
             if let Err(e) = walk(&mut resource.node, &path, &mut expander) {
                 outcome = Err(Error::msg(format!(
                     "considering field '{}' of object {}: {e}",
@@ -426,21 +426,6 @@ fn spec_applies(spec: &FieldSpec, node: &Node) -> bool {
         && (spec.version.is_empty() || spec.version == version)
 }
 
-/// A slash-separated field-spec path; `\/` escapes a slash inside a key.
-fn split_field_path(path: &str) -> Vec<String> {
-    let mut parts: Vec<String> = Vec::new();
-    for piece in path.split('/') {
-        match parts.last_mut() {
-            Some(last) if last.ends_with('\\') => {
-                last.pop();
-                last.push('/');
-                last.push_str(piece);
-            }
-            _ => parts.push(piece.to_owned()),
-        }
-    }
-    parts
-}
 
 /// Visits the field at `path`, descending into every element of the lists
 /// met on the way (field-spec paths do not name list positions).
