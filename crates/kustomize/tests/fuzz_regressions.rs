@@ -24,10 +24,23 @@ fn assert_prints_stably(yaml: &str) {
 /// (U+0085) in a key into a space, as kustomize's JSON trip does, but sorts
 /// the keys by their unfolded text. `"\u0085b"` sorts after `-`, prints as
 /// `' b'`, which sorts before `-` when read back.
+/// Fixed in 1e7902b (keys sort by the text they print as).
 #[test]
-#[ignore = "open fuzz finding F1: the writer sorts keys before folding NEL"]
 fn writer_key_with_next_line_prints_stably() {
     assert_prints_stably("\"\\u0085b\": 1\n\"-\": 2\n");
+}
+
+/// F1b, fuzz/regressions/yaml_reader-F1b-nel-key-initial-order: what is
+/// left of F1 after 1e7902b. go-yaml v2's key comparison is not transitive
+/// (`1` < `01` < `0o` < `1`), so Go's pdqsort, which the writer reproduces,
+/// gives an order that depends on the order it starts from. That starting
+/// order still comes from the unfolded keys: `"\u0085"` starts last, its
+/// folded form `' '` starts first once read back, and `01` moves. (In
+/// kustomize a key holding NEL is an error, so there is nothing to match.)
+#[test]
+#[ignore = "open fuzz finding F1b: the writer's starting key order uses the unfolded NEL keys"]
+fn writer_key_with_next_line_keeps_its_order_when_read_back() {
+    assert_prints_stably("{k, 0o, 01, 0, c, o, ., 5, 1, $, \"\\v\", \"\\u0085\", v}\n");
 }
 
 /// Values with NEL fold the same way every time (no sorting involved).
@@ -37,21 +50,16 @@ fn writer_value_with_next_line_prints_stably() {
 }
 
 /// F2, fuzz/regressions/yaml_reader-F2-line-separator: go-yaml v3
-/// (kustomize's reader) takes U+2028 (LS) and U+2029 (PS) for line breaks,
-/// as it does NEL, CR and LF. In a quoted scalar the break stays (only a
-/// LF or NEL folds into a space) and the blanks around it go: `kubectl
-/// kustomize` reads `'x<LS>  y'` and `"x<LS>  y"` both as `x<LS>y` (and
-/// prints `'x<LS>    y'`). Our reader keeps the blanks, so the writer's
-/// output of `"\u2028\""` (`'<LS>  "'`) reads back as `<LS>  "`.
+/// (kustomize's reader) takes U+2028 (LS) and U+2029 (PS) for line breaks:
+/// `kubectl kustomize` reads `'x<LS>  y'` and `"x<LS>  y"` both as `x<LS>y`
+/// and prints `'x<LS>    y'`, raw. Since 1e7902b our reader refuses raw
+/// LS/PS instead of reading them differently; but the writer still prints
+/// a value holding one raw, as kustomize does (here from the escape
+/// `"\u2028\""`), so the reader refuses the writer's own output, and
+/// kustomize's.
 #[test]
-#[ignore = "open fuzz finding F2: the reader takes U+2028/U+2029 for plain characters"]
-fn reader_line_separator_is_a_line_break() {
-    for yaml in ["a: 'x\u{2028}  y'\n", "a: \"x\u{2028}  y\"\n"] {
-        let document = parse_single(yaml).expect("valid YAML");
-        assert_eq!(document.str_at(&["a"]), Some("x\u{2028}y"), "{yaml:?}");
-    }
-    // kubectl: "could not find expected ':'": after the break, `  y` is a
-    // line of the `spec` mapping, not the rest of the plain scalar.
-    assert!(parse_single("spec:\n  p: x\u{2028}  y\n").is_err());
+#[ignore = "open fuzz finding F2: the reader refuses the writer's output of a value holding U+2028/U+2029"]
+fn writer_output_with_line_separator_reads_back() {
     assert_prints_stably("\"\\u2028\\\"\"\n");
+    assert_prints_stably("a: \"x\\u2029y\"\n");
 }
