@@ -265,7 +265,7 @@ impl Search<'_> {
         let id = &self.index.ids[target];
         id.gvk.is_cluster_scoped()
             || id.effective_namespace() == referrer_id.effective_namespace()
-            || self.binding_namespaces.iter().any(|ns| *ns == id.namespace)
+            || self.binding_namespaces.contains(&id.namespace)
     }
 
     /// The resources the referrer could refer to that once had `name`.
@@ -273,7 +273,12 @@ impl Search<'_> {
         self.index
             .by_previous_name
             .get(name)
-            .map(|all| all.iter().copied().filter(|&i| self.could_refer_to(i)).collect())
+            .map(|all| {
+                all.iter()
+                    .copied()
+                    .filter(|&i| self.could_refer_to(i))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -309,9 +314,10 @@ impl Search<'_> {
     ) -> Result<Option<usize>> {
         let resources = &self.resources.resources;
         let role_ref = self.role_ref_gvk();
-        debug_assert!(candidates
+        debug_assert!(candidates.iter().all(|&i| resources[i]
+            .previous_ids
             .iter()
-            .all(|&i| resources[i].previous_ids.iter().any(|id| id.name == old_name)));
+            .any(|id| id.name == old_name)));
         let mut remaining: Vec<usize> = candidates
             .into_iter()
             .filter(|&i| {

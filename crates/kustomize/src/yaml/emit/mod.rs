@@ -102,16 +102,21 @@ fn emit_mapping(writer: &mut Writer, entries: &[(&String, &Node)]) {
 /// the keys in bytewise order (the order of the JSON text, which is what Go
 /// iterates most often for small maps) gives kustomize's usual result.
 fn sorted_entries(map: &Map) -> Vec<(&String, &Node)> {
-    let mut entries: Vec<(Vec<char>, &String, &Node)> = map
+    // Keys are ordered by the text they print as (NEL folded), both for the
+    // starting order and for the sort, so the output reads back in the same
+    // order.
+    let mut entries: Vec<(Cow<'_, str>, &String, &Node)> = map
         .iter()
         .filter(|(key, _)| key.as_str() != "<<")
-        // Sorted by the text printed (NEL folded), so that the output reads
-        // back in the same order.
-        .map(|(key, value)| (fold_raw_next_lines(key).chars().collect(), key, value))
+        .map(|(key, value)| (fold_raw_next_lines(key), key, value))
         .collect();
-    entries.sort_by(|a, b| a.1.cmp(b.1));
-    sort::go_sort(&mut entries, |a, b| sort::key_less(&a.0, &b.0));
-    entries
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut keyed: Vec<(Vec<char>, &String, &Node)> = entries
+        .into_iter()
+        .map(|(printed, key, value)| (printed.chars().collect(), key, value))
+        .collect();
+    sort::go_sort(&mut keyed, |a, b| sort::key_less(&a.0, &b.0));
+    keyed
         .into_iter()
         .map(|(_, key, value)| (key, value))
         .collect()
