@@ -335,7 +335,9 @@ fn field_value(node: &Node, path: &str) -> Option<VarValue> {
             ScalarKind::Int => VarValue::Int(go_atoi(&s.value)?),
             ScalarKind::Float => VarValue::Float(go_parse_float(&s.value.replace('_', ""))?),
             ScalarKind::Bool => VarValue::Bool(go_parse_bool(&s.value)?),
-            ScalarKind::Str | ScalarKind::Timestamp | ScalarKind::Null => VarValue::Str(s.value.clone()),
+            ScalarKind::Str | ScalarKind::Timestamp | ScalarKind::Null => {
+                VarValue::Str(s.value.clone())
+            }
         },
     })
 }
@@ -425,7 +427,6 @@ fn spec_applies(spec: &FieldSpec, node: &Node) -> bool {
         && (spec.group.is_empty() || spec.group == group)
         && (spec.version.is_empty() || spec.version == version)
 }
-
 
 /// Visits the field at `path`, descending into every element of the lists
 /// met on the way (field-spec paths do not name list positions).

@@ -106,7 +106,10 @@ pub fn apply_field_spec(
         Ok(()) => Ok(()),
         Err(e) => {
             let id = node_res_id(node);
-            Err(prefix_error(e, &format!("considering field '{}' of object {id}", fs.path)))
+            Err(prefix_error(
+                e,
+                &format!("considering field '{}' of object {id}", fs.path),
+            ))
         }
     }
 }

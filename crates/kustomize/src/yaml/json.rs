@@ -213,7 +213,8 @@ fn scalar_to_json(scalar: &Scalar) -> Value {
         ScalarKind::Null => Value::Null,
         ScalarKind::Str => Value::String(scalar.value.clone()),
         ScalarKind::Timestamp => Value::String(
-            crate::yaml::parse::timestamp_as_rfc3339(&scalar.value).unwrap_or_else(|| scalar.value.clone()),
+            crate::yaml::parse::timestamp_as_rfc3339(&scalar.value)
+                .unwrap_or_else(|| scalar.value.clone()),
         ),
         ScalarKind::Bool => match bool_value(&scalar.value) {
             Some(b) => Value::Bool(b),
