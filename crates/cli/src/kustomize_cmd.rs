@@ -95,10 +95,10 @@ fn run_build(args: BuildArgs) -> Result<(), String> {
 /// One file per resource, named as kustomize names them
 /// (`[namespace_]group_version_kind_name.yaml`, lower case).
 fn write_per_resource(dir: &Path, resources: &ResMap) -> Result<(), String> {
-    let namespaces: std::collections::BTreeSet<&str> = resources
+    let namespaces: std::collections::BTreeSet<String> = resources
         .iter()
         .filter(|r| !r.gvk().is_cluster_scoped())
-        .map(|r| r.namespace())
+        .map(|r| r.id().effective_namespace().to_owned())
         .collect();
     for r in resources.iter() {
         let gvk = r.gvk();
@@ -108,7 +108,7 @@ fn write_per_resource(dir: &Path, resources: &ResMap) -> Result<(), String> {
             .collect();
         let mut name = format!("{}_{}.yaml", parts.join("_"), r.name()).to_lowercase();
         if !gvk.is_cluster_scoped() && namespaces.len() > 1 {
-            name = format!("{}_{name}", r.namespace().to_lowercase());
+            name = format!("{}_{name}", r.id().effective_namespace().to_lowercase());
         }
         let single = ResMap {
             resources: vec![r.clone()],

@@ -168,8 +168,8 @@ pub fn build_with_warnings(
     resources.resources.retain(|r| {
         r.annotations()
             .and_then(|a| a.get(LOCAL_CONFIG_ANNOTATION))
-            .and_then(|v| v.as_str())
-            .is_none_or(|v| v != "true")
+            // Present means local, unless it says exactly "false".
+            .is_none_or(|v| v.as_str() == Some("false"))
     });
 
     for r in resources.iter_mut() {

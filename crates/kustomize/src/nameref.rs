@@ -72,6 +72,8 @@ struct Index {
     /// Resources by every name they had before their current one, in
     /// resource order (a resource never renamed is never a referral).
     by_previous_name: HashMap<String, Vec<usize>>,
+    /// Namespaced resources by the (effective) namespace they started in.
+    by_original_namespace: HashMap<String, Vec<usize>>,
 }
 
 impl Index {
@@ -85,10 +87,21 @@ impl Index {
                 by_previous_name.entry(name.to_owned()).or_default().push(i);
             }
         }
+        let original_ids: Vec<ResId> = resources.iter().map(Resource::original_id).collect();
+        let mut by_original_namespace: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, id) in original_ids.iter().enumerate() {
+            if !id.gvk.is_cluster_scoped() {
+                by_original_namespace
+                    .entry(id.effective_namespace().to_owned())
+                    .or_default()
+                    .push(i);
+            }
+        }
         Index {
             ids: resources.iter().map(Resource::id).collect(),
-            original_ids: resources.iter().map(Resource::original_id).collect(),
+            original_ids,
             by_previous_name,
+            by_original_namespace,
         }
     }
 }
@@ -291,8 +304,11 @@ impl Search<'_> {
             let id = &ids[i];
             !id.gvk.is_cluster_scoped() && id.effective_namespace() == namespace
         };
-        let any_originally_there = (0..self.index.ids.len())
-            .any(|i| in_ns(&self.index.original_ids, i) && self.could_refer_to(i));
+        let any_originally_there = self
+            .index
+            .by_original_namespace
+            .get(namespace)
+            .is_some_and(|bucket| bucket.iter().any(|&i| self.could_refer_to(i)));
         let ids = if any_originally_there {
             &self.index.original_ids
         } else {

@@ -392,7 +392,7 @@ impl ResMap {
     }
 
     /// Appends resources, refusing any whose id is already present. Checks
-    /// through a hash set, so accumulating n resources costs O(n).
+    /// through a hash set built for the call: O(existing + new).
     pub fn append_all(
         &mut self,
         resources: impl IntoIterator<Item = Resource>,

@@ -16,6 +16,7 @@ use crate::resource::{Gvk, Origin, ResId, ResMap, Resource};
 use crate::vars::VarSet;
 use crate::yaml::Node;
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 const KUSTOMIZATION_API_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
@@ -188,11 +189,15 @@ impl<'fs> Target<'fs> {
         mut ra: Accumulator,
         paths: &[String],
     ) -> Result<Accumulator> {
+        let ids_of = |ra: &Accumulator| -> HashSet<ResId> {
+            ra.resources.iter().map(|r| r.id().key()).collect()
+        };
+        let mut seen = ids_of(&ra);
         for path in paths {
             // A directory is a base (or overlay); anything else is read as a
             // file, so a broken or missing file is reported as just that.
             if !self.loader.fs().is_dir(&self.loader.resolve(path)) {
-                self.accumulate_file(&mut ra, path)?;
+                self.accumulate_file(&mut ra, &mut seen, path)?;
                 continue;
             }
             let sub_loader = self.loader.sub_loader(path)?;
@@ -203,6 +208,7 @@ impl<'fs> Target<'fs> {
             let result = self.accumulate_directory(ra, sub_loader, false);
             self.origin = saved_origin;
             ra = result?;
+            seen = ids_of(&ra);
         }
         Ok(ra)
     }
@@ -275,7 +281,15 @@ impl<'fs> Target<'fs> {
         }
     }
 
-    fn accumulate_file(&self, ra: &mut Accumulator, path: &str) -> Result<()> {
+    /// Reads one file into the accumulator. `seen` holds the ids already
+    /// there, kept across the files of one `resources:` list so that each
+    /// file costs its own size, not the size of everything read before.
+    fn accumulate_file(
+        &self,
+        ra: &mut Accumulator,
+        seen: &mut HashSet<ResId>,
+        path: &str,
+    ) -> Result<()> {
         let resources = self
             .load_resources(path)
             .with_context(|| format!("accumulating resources from '{path}'"))?;
@@ -288,8 +302,15 @@ impl<'fs> Target<'fs> {
             }
             r
         });
-        ra.append_all(resources)
-            .with_context(|| format!("merging resources from '{path}'"))
+        for r in resources {
+            let id = r.id();
+            if !seen.insert(id.key()) {
+                return Err(Error::DuplicateId(id))
+                    .with_context(|| format!("merging resources from '{path}'"));
+            }
+            ra.resources.resources.push(r);
+        }
+        Ok(())
     }
 
     /// Reads the resources of one file (kustomize's resource factory).
@@ -440,8 +461,11 @@ fn inline_plugin_config(entry: &str) -> Option<Vec<Node>> {
 
 /// Splits documents into resources, expanding `List` kinds.
 pub(crate) fn resources_from_documents(docs: Vec<Node>, path: &Path) -> Result<Vec<Resource>> {
+    // Like kustomize, a List's items join the end of the queue: they come
+    // after the documents that follow the List in the file.
+    let mut queue: std::collections::VecDeque<Node> = docs.into();
     let mut out = Vec::new();
-    for doc in docs {
+    while let Some(doc) = queue.pop_front() {
         let Node::Map(map) = &doc else {
             return Err(Error::msg(format!(
                 "{}: expected a YAML mapping (a Kubernetes-style object), found a {}",
@@ -454,10 +478,19 @@ pub(crate) fn resources_from_documents(docs: Vec<Node>, path: &Path) -> Result<V
         }
         let kind = doc.str_at(&["kind"]).unwrap_or("");
         if kind.ends_with("List") {
-            if let Some(items) = doc.get("items").and_then(Node::as_seq) {
-                out.extend(resources_from_documents(items.clone(), path)?);
-                continue;
+            match doc.get("items") {
+                Some(Node::Seq(items)) => queue.extend(items.iter().cloned()),
+                None => {}
+                Some(items) if items.is_null() => {}
+                Some(other) => {
+                    return Err(Error::msg(format!(
+                        "{}: the items of a {kind} must be a list, not a {}",
+                        path.display(),
+                        other.kind_name()
+                    )))
+                }
             }
+            continue;
         }
         if kind.is_empty() {
             return Err(Error::msg(format!(
@@ -483,7 +516,7 @@ fn short_object(doc: &Node) -> String {
     format!("with name '{name}'")
 }
 
-/// An object without a name, for errors: its kind and labels.
+/// An object without a name, for errors: its apiVersion and kind.
 fn describe_object(doc: &Node) -> String {
     let kind = doc.str_at(&["kind"]).unwrap_or("");
     let api_version = doc.str_at(&["apiVersion"]).unwrap_or("");

@@ -420,12 +420,15 @@ fn apply_sm_to(
             }
         }
     }
-    let mut index = 0;
-    resources.resources.retain(|_| {
-        let keep = !deleted.contains(&index);
-        index += 1;
-        keep
-    });
+    if !deleted.is_empty() {
+        let deleted: std::collections::HashSet<usize> = deleted.into_iter().collect();
+        let mut index = 0;
+        resources.resources.retain(|_| {
+            let keep = !deleted.contains(&index);
+            index += 1;
+            keep
+        });
+    }
     Ok(())
 }
 

@@ -120,6 +120,13 @@ impl Map {
         }
     }
 
+    /// Appends an entry whose key the caller knows is not there yet (the
+    /// reader, which has already checked): no scan of the existing keys.
+    pub fn push_unique(&mut self, key: String, value: Node) {
+        debug_assert!(!self.contains_key(&key), "duplicate key {key:?}");
+        self.entries.push((key, value));
+    }
+
     pub fn remove(&mut self, key: &str) -> Option<Node> {
         let pos = self.entries.iter().position(|(k, _)| k == key)?;
         Some(self.entries.remove(pos).1)

@@ -314,7 +314,7 @@ impl<'a> Reader<'a> {
                     format!("mapping key {key:?} already defined at line {first}"),
                 ));
             }
-            map.insert(key, value);
+            map.push_unique(key, value);
         }
         // Keys written in the mapping itself win over merged ones; among
         // merged maps the first listed wins.
