@@ -179,7 +179,16 @@ impl Kustomization {
         }
         let mut value = node_to_config_json(node);
         canonicalize_field_names(&mut value);
-        let mut k: Kustomization = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        // The path of the offending field leads the message
+        // (`images[0].newTag: invalid type: integer...`).
+        let mut k: Kustomization = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            if path == "." {
+                e.inner().to_string()
+            } else {
+                format!("{path}: {}", e.inner())
+            }
+        })?;
         k.fold_deprecated_fields();
         Ok(k)
     }
@@ -320,6 +329,13 @@ mod tests {
         let k = Kustomization::from_node(&node).unwrap();
         assert_eq!(k.name_prefix, "p-");
         assert_eq!(k.resources, ["a.yaml"]);
+    }
+
+    #[test]
+    fn type_errors_name_the_field() {
+        let node = parse_single("images:\n- name: nginx\n  newTag: 1.10\n").unwrap();
+        let err = Kustomization::from_node(&node).unwrap_err();
+        assert!(err.starts_with("images[0].newTag: invalid type"), "{err}");
     }
 
     #[test]

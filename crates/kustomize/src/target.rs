@@ -11,6 +11,7 @@ use crate::kustomization::{
 };
 use crate::loader::{parse_yaml, Loader};
 use crate::patch::Schema;
+use crate::plugins::generators::go_quote;
 use crate::plugins::{self, PluginContext};
 use crate::resource::{Gvk, Origin, ResId, ResMap, Resource};
 use crate::vars::VarSet;
@@ -569,25 +570,6 @@ fn join_origin_path(base: &str, path: &str) -> String {
     crate::fs::normalize(Path::new(&joined))
         .to_string_lossy()
         .into_owned()
-}
-
-/// Go's `%q`: a double-quoted string with Go escapes.
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Parses the text of a file that should hold resources.
