@@ -23,6 +23,9 @@ enum PatchBody {
 pub struct PatchTransformer {
     body: PatchBody,
     text: String,
+    /// The patch file, or which kustomization holds the inline patch: named
+    /// in errors.
+    source: String,
     target: Option<Selector>,
     allow_name_change: bool,
     allow_kind_change: bool,
@@ -71,7 +74,7 @@ impl PatchTransformer {
             (true, false) => loader.load_text(path)?,
         };
         let source = if path.is_empty() {
-            "inline patch".to_owned()
+            format!("inline patch in {}", loader.root().display())
         } else {
             loader.resolve(path).display().to_string()
         };
@@ -97,6 +100,7 @@ impl PatchTransformer {
         Ok(PatchTransformer {
             body,
             text,
+            source,
             target,
             allow_name_change: options.get("allowNameChange").copied().unwrap_or(false),
             allow_kind_change: options.get("allowKindChange").copied().unwrap_or(false),
@@ -106,6 +110,13 @@ impl PatchTransformer {
 
 impl Transformer for PatchTransformer {
     fn transform(&self, resources: &mut ResMap, ctx: &PluginContext<'_, '_>) -> Result<()> {
+        self.apply(resources, ctx)
+            .map_err(|e| e.context(format!("patch {}", self.source)))
+    }
+}
+
+impl PatchTransformer {
+    fn apply(&self, resources: &mut ResMap, ctx: &PluginContext<'_, '_>) -> Result<()> {
         match &self.body {
             PatchBody::StrategicMerge(patches) => {
                 for patch in patches {
