@@ -402,7 +402,7 @@ impl<'fs> Target<'fs> {
             .map(|o| o.path.clone())
             .unwrap_or_default();
         for entry in entries {
-            if let Some(inline) = inline_plugin_config(entry) {
+            if let Some(inline) = inline_yaml_documents(entry) {
                 for config in inline {
                     let origin = origin_of(join_origin_path(&base_path, &self.file_name), &config);
                     configs.push((config, origin));
@@ -450,9 +450,10 @@ fn record_transformation(resources: &mut ResMap, origin: &Origin) {
     }
 }
 
-/// Whether a `generators:`/`transformers:` entry is a configuration written
-/// inline (a YAML mapping) rather than a path.
-fn inline_plugin_config(entry: &str) -> Option<Vec<Node>> {
+/// The documents of a list entry written inline (YAML mappings) rather than
+/// as a path: `generators:`, `transformers:` and `patchesStrategicMerge:`
+/// entries may be either.
+pub(crate) fn inline_yaml_documents(entry: &str) -> Option<Vec<Node>> {
     if !entry.contains('\n') && !entry.contains(": ") {
         return None;
     }

@@ -230,10 +230,8 @@ impl PatchStrategicMergeTransformer {
 }
 
 fn inline_patch(entry: &str) -> Option<Vec<Resource>> {
-    if !entry.contains('\n') && !entry.contains(": ") {
-        return None;
-    }
-    parse_resources(std::path::Path::new("inline patch"), entry)
+    let docs = crate::target::inline_yaml_documents(entry)?;
+    crate::target::resources_from_documents(docs, std::path::Path::new("inline patch"))
         .ok()
         .filter(|r| !r.is_empty())
 }
