@@ -22,7 +22,9 @@ use std::rc::Rc;
 
 const KUSTOMIZATION_API_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
 
-/// What a kustomization (and the ones below it) produced so far.
+/// What a kustomization (and the ones below it) produced so far. It starts
+/// empty, config included, as kustomize's does: each kustomization merges
+/// the built-in field specs in with its own `configurations:`.
 #[derive(Default)]
 pub(crate) struct Accumulator {
     pub resources: ResMap,
@@ -31,14 +33,6 @@ pub(crate) struct Accumulator {
 }
 
 impl Accumulator {
-    fn new() -> Self {
-        Accumulator {
-            resources: ResMap::new(),
-            config: TransformerConfig::default(),
-            vars: VarSet::new(),
-        }
-    }
-
     fn append_all(&mut self, resources: impl IntoIterator<Item = Resource>) -> Result<()> {
         self.resources
             .append_all(resources)
@@ -113,11 +107,10 @@ impl<'fs> Target<'fs> {
         }
     }
 
-    fn current_schema(&self) -> Rc<Schema> {
-        self.schema
-            .borrow()
-            .clone()
-            .unwrap_or_else(|| Rc::new(Schema::builtin().clone()))
+    /// The custom schema an `openapi:` set, if any (else the built-in one
+    /// applies; it is not copied).
+    fn custom_schema(&self) -> Option<Rc<Schema>> {
+        self.schema.borrow().clone()
     }
 
     /// Applies this kustomization's `openapi:` to the build's schema unless
@@ -152,7 +145,7 @@ impl<'fs> Target<'fs> {
 
     /// Builds this kustomization into a fresh accumulator.
     pub fn accumulate(&mut self) -> Result<Accumulator> {
-        self.accumulate_into(Accumulator::new())
+        self.accumulate_into(Accumulator::default())
     }
 
     /// Kustomize's accumulateTarget: `ra` is empty for a kustomization, or
@@ -321,8 +314,9 @@ impl<'fs> Target<'fs> {
     }
 
     fn run_generators(&self, ra: &mut Accumulator) -> Result<()> {
-        let schema = self.current_schema();
-        let ctx = self.context(&ra.config, &schema);
+        let custom = self.custom_schema();
+        let schema = custom.as_deref().unwrap_or(Schema::builtin());
+        let ctx = self.context(&ra.config, schema);
         let mut generated = Vec::new();
         for (kind, generator) in plugins::builtin_generators(&self.kustomization)? {
             let origin = self.builtin_plugin_origin(kind);
@@ -346,8 +340,9 @@ impl<'fs> Target<'fs> {
 
     fn run_transformers(&self, ra: &mut Accumulator) -> Result<()> {
         let config = ra.config.clone();
-        let schema = self.current_schema();
-        let ctx = self.context(&config, &schema);
+        let custom = self.custom_schema();
+        let schema = custom.as_deref().unwrap_or(Schema::builtin());
+        let ctx = self.context(&config, schema);
         let mut transformers = Vec::new();
         for (kind, transformer) in plugins::builtin_transformers(&self.kustomization, &ctx)? {
             transformers.push((transformer, self.builtin_plugin_origin(kind)));
