@@ -15,6 +15,11 @@
 //! unknown or missing field) stops deserialization at its first occurrence,
 //! so it is reported alone.
 //!
+//! String values may be `$variables-group/...` or `$secrets-group/...`
+//! references ([`is_reference`]); format rules skip them, to be applied once
+//! the values resolve. [`check_overlay_env`] holds the rule that every
+//! overlay but `local` names its environment in `metadata.env`.
+//!
 //! Not yet here (issue #3): source spans (line and column) in errors, the
 //! JSON/OpenAPI schema with list merge keys, deployment strategy, pod
 //! disruption budget, probes, volume mounts and config maps on the Kubernetes
@@ -27,7 +32,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use kinds::*;
-pub use validate::{cpu_millis, is_env_name, is_port_name, is_version, memory_bytes};
+pub use validate::{cpu_millis, is_env_name, is_port_name, is_reference, is_version, memory_bytes};
 
 /// One problem in a manifest: where it came from, which field, what was
 /// expected.
@@ -67,6 +72,25 @@ impl Manifest {
             Manifest::AwsEcsService(r) => &r.metadata,
         }
     }
+}
+
+/// The overlay that only generates `.env` files and is never deployed.
+pub const LOCAL_OVERLAY: &str = "local";
+
+/// The rule that a deployed overlay's built manifest names its target
+/// environment: `metadata.env` is required (and non-empty) except in the
+/// `local` overlay. `overlay` is the overlay directory's name.
+pub fn check_overlay_env(manifest: &Manifest, overlay: &str) -> Result<(), ManifestError> {
+    let env = manifest.metadata().env.as_deref().unwrap_or("");
+    if overlay == LOCAL_OVERLAY || !env.trim().is_empty() {
+        return Ok(());
+    }
+    Err(ManifestError {
+        overlay: overlay.to_string(),
+        path: "metadata.env".to_string(),
+        message: "expected the target environment's name (every overlay but local needs one)"
+            .to_string(),
+    })
 }
 
 /// The apiVersions each kind is read under.

@@ -397,3 +397,26 @@ fn ecs_rules() {
     let e = errors(&ECS.replace("subnets:", "subnetz:"));
     assert_one(&e, "spec.network.subnetz", "unknown field");
 }
+
+#[test]
+fn references_skip_format_rules() {
+    let text = base_with("cpu: 50m", "cpu: $variables-group/sizes/cpu")
+        .replace("version: main", "version: $variables-group/svc/version")
+        .replace(
+            "networkProtocol: TCP",
+            "networkProtocol: $variables-group/net/proto",
+        );
+    parse_manifest(&text, "t").expect("references are not format-checked");
+    assert!(is_reference("$secrets-group/a/b") && !is_reference("$other/a"));
+}
+
+#[test]
+fn overlay_env_is_required_except_local() {
+    let prod = parse_manifest(PROD, "overlays/prod").unwrap();
+    check_overlay_env(&prod, "prod").unwrap();
+    let no_env = parse_manifest(BASE, "t").unwrap();
+    check_overlay_env(&no_env, "local").unwrap();
+    let e = check_overlay_env(&no_env, "staging").unwrap_err();
+    assert_eq!(e.path, "metadata.env");
+    assert_eq!(e.overlay, "staging");
+}

@@ -35,7 +35,7 @@ impl<'a> Checker<'a> {
 
     pub(crate) fn kubernetes(&mut self, s: &KubernetesDeploymentSpec) {
         if let Some(v) = &s.version {
-            if !is_version(v) {
+            if !is_reference(v) && !is_version(v) {
                 self.err(
                     "spec.version",
                     format!("1 to 30 characters of [a-z0-9-] not ending in '-', found {v:?}"),
@@ -189,7 +189,7 @@ impl<'a> Checker<'a> {
     }
 
     fn cpu(&mut self, path: &str, q: &Quantity) {
-        if cpu_millis(&q.0).is_none() {
+        if !is_reference(&q.0) && cpu_millis(&q.0).is_none() {
             self.err(
                 path,
                 format!(
@@ -201,7 +201,7 @@ impl<'a> Checker<'a> {
     }
 
     fn memory(&mut self, path: &str, q: &Quantity) {
-        if memory_bytes(&q.0).is_none() {
+        if !is_reference(&q.0) && memory_bytes(&q.0).is_none() {
             self.err(
                 path,
                 format!(
@@ -216,7 +216,7 @@ impl<'a> Checker<'a> {
         let mut seen = BTreeMap::new();
         for (i, port) in ports.iter().enumerate() {
             let p = format!("{path}[{i}]");
-            if !is_port_name(&port.name) {
+            if !is_reference(&port.name) && !is_port_name(&port.name) {
                 self.err(
                     format!("{p}.name"),
                     format!(
@@ -235,7 +235,7 @@ impl<'a> Checker<'a> {
                 );
             }
             if let Some(np) = &port.network_protocol {
-                if !matches!(np.as_str(), "TCP" | "UDP" | "SCTP") {
+                if !is_reference(np) && !matches!(np.as_str(), "TCP" | "UDP" | "SCTP") {
                     self.err(
                         format!("{p}.networkProtocol"),
                         format!("one of TCP, UDP, SCTP, found {np:?}"),
@@ -295,6 +295,12 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// A `$variables-group/...` or `$secrets-group/...` reference, which may
+/// stand as any string value. Its format is checked once resolved, not here.
+pub fn is_reference(s: &str) -> bool {
+    s.starts_with("$variables-group/") || s.starts_with("$secrets-group/")
 }
 
 /// `^[a-z0-9][a-z0-9-]*[a-z0-9]$`.
