@@ -476,13 +476,7 @@ mod tests {
     use crate::yaml::parse::{parse_documents, parse_single};
 
     fn resources(yaml: &str) -> ResMap {
-        ResMap {
-            resources: parse_documents(yaml)
-                .unwrap()
-                .into_iter()
-                .map(Resource::new)
-                .collect(),
-        }
+        parse_documents(yaml).unwrap().into_iter().collect()
     }
 
     /// What `namePrefix`/`nameSuffix` leave behind.

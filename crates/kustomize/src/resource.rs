@@ -420,6 +420,15 @@ impl ResMap {
     }
 }
 
+impl FromIterator<Node> for ResMap {
+    /// Resources from parsed documents, taken as they are (no checks).
+    fn from_iter<I: IntoIterator<Item = Node>>(nodes: I) -> Self {
+        ResMap {
+            resources: nodes.into_iter().map(Resource::new).collect(),
+        }
+    }
+}
+
 impl IntoIterator for ResMap {
     type Item = Resource;
     type IntoIter = std::vec::IntoIter<Resource>;

@@ -107,18 +107,11 @@ impl Transformer for LabelTransformer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::Resource;
     use crate::yaml::parse::{parse_documents, parse_single};
     use crate::yaml::ScalarKind;
 
     fn resmap(text: &str) -> ResMap {
-        ResMap {
-            resources: parse_documents(text)
-                .unwrap()
-                .into_iter()
-                .map(Resource::new)
-                .collect(),
-        }
+        parse_documents(text).unwrap().into_iter().collect()
     }
 
     fn run(t: &dyn Transformer, m: &mut ResMap) -> Result<()> {

@@ -215,17 +215,10 @@ fn is_nil_or_empty(node: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::Resource;
     use crate::yaml::parse::{parse_documents, parse_single};
 
     fn resmap(text: &str) -> ResMap {
-        ResMap {
-            resources: parse_documents(text)
-                .unwrap()
-                .into_iter()
-                .map(Resource::new)
-                .collect(),
-        }
+        parse_documents(text).unwrap().into_iter().collect()
     }
 
     fn run(t: &dyn Transformer, m: &mut ResMap, config: &TransformerConfig) -> Result<()> {

@@ -201,13 +201,7 @@ mod tests {
     use crate::yaml::parse::{parse_documents, parse_single};
 
     fn resmap(text: &str) -> ResMap {
-        ResMap {
-            resources: parse_documents(text)
-                .unwrap()
-                .into_iter()
-                .map(Resource::new)
-                .collect(),
-        }
+        parse_documents(text).unwrap().into_iter().collect()
     }
 
     fn run(t: &dyn Transformer, m: &mut ResMap) -> Result<()> {

@@ -113,7 +113,6 @@ impl Transformer for ReplicaCountTransformer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::Resource;
     use crate::yaml::parse::{parse_documents, parse_single};
 
     fn run(t: &dyn Transformer, m: &mut ResMap) -> Result<()> {
@@ -121,13 +120,7 @@ mod tests {
     }
 
     fn resmap(text: &str) -> ResMap {
-        ResMap {
-            resources: parse_documents(text)
-                .unwrap()
-                .into_iter()
-                .map(Resource::new)
-                .collect(),
-        }
+        parse_documents(text).unwrap().into_iter().collect()
     }
 
     fn replica(name: &str, count: i64) -> Replica {
