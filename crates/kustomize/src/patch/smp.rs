@@ -810,6 +810,24 @@ impl Merger<'_> {
         Ok(directive)
     }
 
+    /// Shared end of `VisitMap` and `VisitList` once both sides exist: a
+    /// tagged null in the patch deletes, else its `$patch` directive picks
+    /// the patch's node (replace), nothing (delete) or the resource's (merge).
+    fn keep_by_directive(
+        &mut self,
+        dest: Option<Id>,
+        origin: Option<Id>,
+    ) -> Result<Option<Id>, PatchError> {
+        if self.t.is_tagged_null(origin) {
+            return Ok(None);
+        }
+        Ok(match self.directive(origin)? {
+            Directive::Delete => None,
+            Directive::Replace => origin,
+            Directive::Merge | Directive::Unknown => dest,
+        })
+    }
+
     /// `Merger.VisitMap`.
     fn visit_map(&mut self, src: &Sources) -> Result<Option<Id>, PatchError> {
         let [dest, origin] = *src;
@@ -828,14 +846,7 @@ impl Merger<'_> {
             }
             return Ok(origin);
         }
-        if self.t.is_tagged_null(origin) {
-            return Ok(None);
-        }
-        Ok(match self.directive(origin)? {
-            Directive::Delete => None,
-            Directive::Replace => origin,
-            Directive::Merge | Directive::Unknown => dest,
-        })
+        self.keep_by_directive(dest, origin)
     }
 
     /// `Merger.VisitList` for associative lists.
@@ -844,14 +855,7 @@ impl Merger<'_> {
         if self.t.missing_or_null(dest) {
             return Ok(origin);
         }
-        if self.t.is_tagged_null(origin) {
-            return Ok(None);
-        }
-        Ok(match self.directive(origin)? {
-            Directive::Delete => None,
-            Directive::Replace => origin,
-            Directive::Merge | Directive::Unknown => dest,
-        })
+        self.keep_by_directive(dest, origin)
     }
 
     fn walk_map(
